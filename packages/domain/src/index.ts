@@ -1,1 +1,9 @@
-export const AGENT_NAME_PATTERN = /^[a-zA-Z0-9][a-zA-Z0-9_-]{0,63}$/;
+export * from './agent.js';
+export * from './credential.js';
+export * from './errors.js';
+export * from './event.js';
+export * from './lifecycle.js';
+export * from './message.js';
+export * from './mission.js';
+export * from './ports.js';
+export * from './run.js';

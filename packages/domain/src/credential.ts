@@ -1,0 +1,20 @@
+/**
+ * A per-agent bearer token for the MCP gateway. Only a hash of the token is stored; the token
+ * itself is shown once, to the agent's environment. Revoked when the agent ends.
+ */
+export interface GatewayCredential {
+  readonly id: string;
+  readonly agent: string;
+  /** Hex SHA-256 of the token. */
+  readonly tokenHash: string;
+  readonly createdAt: Date;
+  readonly expiresAt: Date | null;
+  readonly revokedAt: Date | null;
+}
+
+export function isCredentialActive(credential: GatewayCredential, now: Date): boolean {
+  if (credential.revokedAt !== null) return false;
+  return credential.expiresAt === null || credential.expiresAt.getTime() > now.getTime();
+}
+
+export const TOKEN_HASH_PATTERN = /^[0-9a-f]{64}$/;

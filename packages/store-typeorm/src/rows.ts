@@ -3,6 +3,7 @@
  * table needs a dialect-specific time type (timestamptz on Postgres, datetime text on SQLite),
  * and because it keeps the package free of decorator metadata in ESM.
  */
+/* eslint-disable @typescript-eslint/no-unsafe-class-instance-assignment -- TypeORM declares EntitySchemaOptions as a class but documents plain object literals as its input. */
 import { EntitySchema, type ColumnType, type EntitySchemaColumnOptions, type ValueTransformer } from 'typeorm';
 
 export type Dialect = 'sqlite' | 'postgres';

@@ -61,11 +61,11 @@ export class TypeormAgentRepository extends AgentRepository {
     super();
   }
 
-  create(request: CreateAgentRequest): Promise<{ agent: Agent; event: AgentEvent }> {
+  async create(request: CreateAgentRequest): Promise<{ agent: Agent; event: AgentEvent }> {
     const { draft, trigger, at } = request;
     const name = assertAgentName(draft.name);
     const labels = validateLabels(draft.labels ?? {});
-    return this.db.write(async (manager) => {
+    return await this.db.write(async (manager) => {
       if (await this.#findRow(manager, name)) throw new AgentAlreadyExistsError(name);
       const row: Omit<AgentRow, 'seq'> = {
         name,
@@ -119,10 +119,10 @@ export class TypeormAgentRepository extends AgentRepository {
     });
   }
 
-  list(filter: AgentFilter, page: PageRequest): Promise<Page<Agent>> {
+  async list(filter: AgentFilter, page: PageRequest): Promise<Page<Agent>> {
     const limit = checkPageLimit(page.limit);
     const after = decodeCursor(page.cursor);
-    return this.db.read(async (manager) => {
+    return await this.db.read(async (manager) => {
       const rows = await this.#filtered(manager, filter)
         .andWhere('a.seq > :after', { after })
         .orderBy('a.seq', 'ASC')

@@ -9,7 +9,7 @@ export class TypeormCredentialRepository extends CredentialRepository {
     super();
   }
 
-  issue(credential: Omit<GatewayCredential, 'revokedAt'>): Promise<GatewayCredential> {
+  async issue(credential: Omit<GatewayCredential, 'revokedAt'>): Promise<GatewayCredential> {
     if (!TOKEN_HASH_PATTERN.test(credential.tokenHash)) {
       throw new ValidationError('CREDENTIAL_INVALID', 'tokenHash must be a lowercase hex SHA-256 (64 characters)');
     }
@@ -21,7 +21,7 @@ export class TypeormCredentialRepository extends CredentialRepository {
       expires_at: credential.expiresAt,
       revoked_at: null,
     };
-    return this.db.write(async (manager) => {
+    return await this.db.write(async (manager) => {
       await manager.createQueryBuilder().insert().into(this.db.schemas.credentials).values(row).execute();
       return toCredential(row);
     });

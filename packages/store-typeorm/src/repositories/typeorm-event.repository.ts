@@ -32,14 +32,14 @@ export class TypeormEventRepository extends EventRepository {
     super();
   }
 
-  append(draft: EventDraft): Promise<AgentEvent> {
+  async append(draft: EventDraft): Promise<AgentEvent> {
     checkEventDraft(draft);
-    return this.db.write((manager) => appendEvent(this.db, manager, draft));
+    return await this.db.write((manager) => appendEvent(this.db, manager, draft));
   }
 
-  list(query: EventQuery): Promise<AgentEvent[]> {
+  async list(query: EventQuery): Promise<AgentEvent[]> {
     const limit = checkLimit(query.limit, EVENT_LIMITS.pageMax);
-    return this.db.read(async (manager) => {
+    return await this.db.read(async (manager) => {
       const qb = manager
         .createQueryBuilder(this.db.schemas.events, 'e')
         .where('e.id > :after', { after: query.after ?? 0 })

@@ -24,9 +24,9 @@ export class TypeormMessageRepository extends MessageRepository {
     super();
   }
 
-  send(draft: MessageDraft): Promise<Message> {
+  async send(draft: MessageDraft): Promise<Message> {
     checkDraft(draft);
-    return this.db.write(async (manager) => {
+    return await this.db.write(async (manager) => {
       await this.db.sequenced(manager, 'messages');
       const row: Omit<MessageRow, 'id'> = { from_name: draft.from, to_name: draft.to, body: draft.body, created_at: draft.createdAt };
       const result = await manager.createQueryBuilder().insert().into(this.db.schemas.messages).values(row).execute();
@@ -35,9 +35,9 @@ export class TypeormMessageRepository extends MessageRepository {
     });
   }
 
-  readUnread(recipient: string, limit: number): Promise<Message[]> {
+  async readUnread(recipient: string, limit: number): Promise<Message[]> {
     checkLimit(limit, PAGE_MAX);
-    return this.db.write(async (manager) => {
+    return await this.db.write(async (manager) => {
       // Lock the recipient's cursor row (created on first read) so concurrent readers of one
       // mailbox take turns and each message is handed out once.
       await manager
@@ -64,9 +64,9 @@ export class TypeormMessageRepository extends MessageRepository {
     });
   }
 
-  list(recipient: string, query: { after?: number; limit: number }): Promise<Message[]> {
+  async list(recipient: string, query: { after?: number; limit: number }): Promise<Message[]> {
     const limit = checkLimit(query.limit, PAGE_MAX);
-    return this.db.read(async (manager) => {
+    return await this.db.read(async (manager) => {
       const cursor = await this.#cursor(manager, recipient);
       const rows = await this.#after(manager, recipient, query.after ?? 0, limit);
       return rows.map((row) => toMessage(row, cursor));

@@ -1,0 +1,1 @@
+export { describeStoreContract, type ContractOptions, type ContractStore, type ContractSubject } from './store-contract.js';

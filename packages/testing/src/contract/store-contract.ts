@@ -1,0 +1,714 @@
+/**
+ * The state-store contract: one suite that every implementation of the repository ports runs
+ * unchanged (SQLite, Postgres, and the in-memory fakes of this kit). A behaviour that differs
+ * between two stores is a failure here, not a surprise in production.
+ */
+import { afterEach, beforeEach, describe, expect, it } from '@jest/globals';
+import {
+  LIMITS,
+  type AgentRepository,
+  type CredentialRepository,
+  type EventRepository,
+  type LifecycleTrigger,
+  type MessageRepository,
+  type RunRepository,
+  type TransitionResult,
+} from '@fracta/domain';
+
+export interface ContractStore {
+  readonly agents: AgentRepository;
+  readonly events: EventRepository;
+  readonly messages: MessageRepository;
+  readonly runs: RunRepository;
+  readonly credentials: CredentialRepository;
+}
+
+export interface ContractSubject {
+  readonly store: ContractStore;
+  /** Releases everything the subject holds (connections, databases, files). */
+  dispose(): Promise<void>;
+  /**
+   * A second, independent handle on the same data (another connection pool), when the
+   * implementation has such a thing; used to race writers through separate connections.
+   */
+  openPeer?(): Promise<{ store: ContractStore; dispose(): Promise<void> }>;
+}
+
+export interface ContractOptions {
+  /** Iterations of each race loop. */
+  readonly raceIterations: number;
+}
+
+const T0 = new Date('2026-01-02T03:04:05.678Z');
+const at = (offsetMs: number) => new Date(T0.getTime() + offsetMs);
+const HASH = (n: number) => n.toString(16).padStart(64, '0');
+
+type Code = { code: string };
+async function codeOf(promise: Promise<unknown>): Promise<string> {
+  try {
+    await promise;
+  } catch (error) {
+    return (error as Code).code;
+  }
+  throw new Error('expected a rejection');
+}
+
+export function describeStoreContract(
+  label: string,
+  open: () => Promise<ContractSubject>,
+  options: ContractOptions,
+): void {
+  describe(`state store contract: ${label}`, () => {
+    let subject: ContractSubject;
+    let s: ContractStore;
+
+    beforeEach(async () => {
+      subject = await open();
+      s = subject.store;
+    });
+
+    afterEach(async () => {
+      await subject.dispose();
+    });
+
+    const start = (
+      name: string,
+      extra: { mode?: 'batch' | 'stream'; labels?: Record<string, string> } = {},
+    ) => s.agents.create({ draft: { name, runtime: 'command', ...extra }, trigger: 'start', at: at(0) });
+
+    describe('agents: create', () => {
+      it('should create a running agent with its started event', async () => {
+        const { agent, event } = await start('alpha', { labels: { team: 'core' } });
+        expect(agent).toMatchObject({
+          name: 'alpha',
+          runtime: 'command',
+          mode: 'batch',
+          status: 'running',
+          labels: { team: 'core' },
+          resumeToken: null,
+          finishedAt: null,
+          exitCode: null,
+        });
+        expect(agent.createdAt.toISOString()).toBe(T0.toISOString());
+        expect(agent.startedAt?.toISOString()).toBe(T0.toISOString());
+        expect(event).toMatchObject({
+          action: 'agent.started',
+          agent: 'alpha',
+          outcome: 'success',
+          severity: 'info',
+        });
+        expect(event.attrs).toMatchObject({ from: 'new', to: 'running', runtime: 'command' });
+        expect(await s.events.list({ limit: 10 })).toEqual([event]);
+      });
+
+      it('should create a queued agent without a start time', async () => {
+        const { agent, event } = await s.agents.create({
+          draft: {
+            name: 'queued-1',
+            runtime: 'claude',
+            mode: 'stream',
+            baseBranch: 'main',
+            branch: 'feature/queued-1',
+          },
+          trigger: 'enqueue',
+          at: at(5),
+        });
+        expect(agent).toMatchObject({
+          status: 'queued',
+          mode: 'stream',
+          startedAt: null,
+          baseBranch: 'main',
+          branch: 'feature/queued-1',
+        });
+        expect(event.action).toBe('agent.queued');
+        expect(await s.agents.get('queued-1')).toEqual(agent);
+      });
+
+      it('should refuse a duplicate name and write nothing', async () => {
+        await start('dup');
+        expect(await codeOf(start('dup'))).toBe('AGENT_ALREADY_EXISTS');
+        expect(await s.events.latestId()).toBe(1);
+        expect(await s.agents.count({})).toBe(1);
+      });
+
+      it('should refuse an invalid name or labels and write nothing', async () => {
+        expect(await codeOf(start('-bad'))).toBe('AGENT_NAME_INVALID');
+        expect(await codeOf(start('x'.repeat(65)))).toBe('AGENT_NAME_INVALID');
+        expect(await codeOf(start('labelled', { labels: { 'bad key': 'v' } }))).toBe('AGENT_LABELS_INVALID');
+        expect(await s.agents.count({})).toBe(0);
+        expect(await s.events.latestId()).toBe(0);
+      });
+
+      it('should report a missing agent', async () => {
+        expect(await s.agents.find('ghost')).toBeNull();
+        expect(await codeOf(s.agents.get('ghost'))).toBe('AGENT_NOT_FOUND');
+        expect(await codeOf(s.agents.transition({ name: 'ghost', trigger: 'stop', at: at(1) }))).toBe(
+          'AGENT_NOT_FOUND',
+        );
+        expect(await codeOf(s.agents.update('ghost', { intent: 'x' }))).toBe('AGENT_NOT_FOUND');
+      });
+    });
+
+    describe('agents: lifecycle', () => {
+      it('should walk queued → running → idle → running → completed with one event per step', async () => {
+        await s.agents.create({
+          draft: { name: 'walker', runtime: 'codex', mode: 'stream' },
+          trigger: 'enqueue',
+          at: at(0),
+        });
+        const steps: [Exclude<LifecycleTrigger, 'enqueue'>, string, string][] = [
+          ['start', 'running', 'agent.started'],
+          ['turn_end', 'idle', 'agent.idle'],
+          ['say', 'running', 'agent.turn_started'],
+          ['complete', 'completed', 'agent.completed'],
+        ];
+        let offset = 1;
+        for (const [trigger, status, action] of steps) {
+          const result = await s.agents.transition({
+            name: 'walker',
+            trigger,
+            at: at(offset++),
+            run: `run-${offset}`,
+          });
+          expect(result.applied).toBe(true);
+          if (!result.applied) continue;
+          expect(result.agent.status).toBe(status);
+          expect(result.event.action).toBe(action);
+          expect(result.event.run).toBe(`run-${offset}`);
+          expect(result.agent.currentRunId).toBe(`run-${offset}`);
+        }
+        const agent = await s.agents.get('walker');
+        expect(agent.finishedAt?.toISOString()).toBe(at(4).toISOString());
+        expect(agent.startedAt?.toISOString()).toBe(at(3).toISOString());
+        const events = await s.events.list({ agent: 'walker', limit: 100 });
+        expect(events.map((e) => e.action)).toEqual([
+          'agent.queued',
+          'agent.started',
+          'agent.idle',
+          'agent.turn_started',
+          'agent.completed',
+        ]);
+        expect(events.map((e) => e.attrs.to)).toEqual(['queued', 'running', 'idle', 'running', 'completed']);
+      });
+
+      it('should not apply a transition the status does not allow, and write no event', async () => {
+        await s.agents.create({ draft: { name: 'q', runtime: 'command' }, trigger: 'enqueue', at: at(0) });
+        const before = await s.agents.get('q');
+        for (const trigger of ['complete', 'turn_end'] as const) {
+          const result = await s.agents.transition({ name: 'q', trigger, at: at(1) });
+          expect(result.applied).toBe(false);
+          expect(result.agent).toEqual(before);
+        }
+        await s.agents.transition({ name: 'q', trigger: 'stop', at: at(2), reason: 'killed' });
+        const again = await s.agents.transition({ name: 'q', trigger: 'stop', at: at(3) });
+        expect(again.applied).toBe(false);
+        expect(again.agent.finishedAt?.toISOString()).toBe(at(2).toISOString());
+        expect(await s.events.latestId()).toBe(2);
+      });
+
+      it('should record failure details atomically with the status', async () => {
+        await start('crashy');
+        const result = await s.agents.transition({
+          name: 'crashy',
+          trigger: 'fail',
+          at: at(9),
+          reason: 'exit code 3',
+          patch: { exitCode: 3, lastOutput: 'y'.repeat(LIMITS.lastOutputChars + 10) + 'END' },
+        });
+        expect(result.applied).toBe(true);
+        if (!result.applied) return;
+        expect(result.agent).toMatchObject({ status: 'failed', exitCode: 3, failureReason: 'exit code 3' });
+        expect(result.agent.lastOutput).toHaveLength(LIMITS.lastOutputChars);
+        expect(result.agent.lastOutput?.endsWith('END')).toBe(true);
+        expect(result.event).toMatchObject({ action: 'agent.failed', outcome: 'failure', severity: 'error' });
+        expect(result.event.attrs.reason).toBe('exit code 3');
+      });
+
+      it('should resume a finished batch agent that has a resume token, clearing its outcome', async () => {
+        await start('resumable');
+        await s.agents.transition({
+          name: 'resumable',
+          trigger: 'fail',
+          at: at(1),
+          reason: 'boom',
+          patch: { exitCode: 1, resumeToken: 'sess-1' },
+        });
+        const resumed = await s.agents.transition({
+          name: 'resumable',
+          trigger: 'say',
+          at: at(2),
+          run: 'run-2',
+        });
+        expect(resumed.applied).toBe(true);
+        if (!resumed.applied) return;
+        expect(resumed.agent).toMatchObject({
+          status: 'running',
+          exitCode: null,
+          failureReason: null,
+          finishedAt: null,
+          resumeToken: 'sess-1',
+          currentRunId: 'run-2',
+        });
+        expect(resumed.event.action).toBe('agent.resumed');
+      });
+
+      it('should refuse to resume without a resume token or in stream mode', async () => {
+        await start('no-token');
+        await s.agents.transition({
+          name: 'no-token',
+          trigger: 'complete',
+          at: at(1),
+          patch: { exitCode: 0 },
+        });
+        expect(await codeOf(s.agents.transition({ name: 'no-token', trigger: 'say', at: at(2) }))).toBe(
+          'AGENT_TRANSITION_INVALID',
+        );
+        await start('streamer', { mode: 'stream' });
+        await s.agents.transition({
+          name: 'streamer',
+          trigger: 'stop',
+          at: at(1),
+          patch: { resumeToken: 't' },
+        });
+        expect(await codeOf(s.agents.transition({ name: 'streamer', trigger: 'say', at: at(2) }))).toBe(
+          'AGENT_TRANSITION_INVALID',
+        );
+        expect((await s.agents.get('no-token')).status).toBe('completed');
+        expect(await s.events.latestId()).toBe(4);
+      });
+
+      it(`should let exactly one of two racing writers win, ${options.raceIterations} times`, async () => {
+        const peer = subject.openPeer ? await subject.openPeer() : undefined;
+        const other = peer?.store ?? s;
+        try {
+          for (let i = 0; i < options.raceIterations; i++) {
+            const name = `race-${i}`;
+            await start(name);
+            const before = await s.events.latestId();
+            const results: TransitionResult[] = await Promise.all([
+              s.agents.transition({ name, trigger: 'complete', at: at(i), patch: { exitCode: 0 } }),
+              other.agents.transition({ name, trigger: 'stop', at: at(i), reason: 'killed' }),
+            ]);
+            const winners = results.filter((r) => r.applied);
+            expect(winners).toHaveLength(1);
+            const events = await s.events.list({ after: before, limit: 10 });
+            expect(events).toHaveLength(1);
+            const final = await s.agents.get(name);
+            const winner = winners[0];
+            if (!winner?.applied) throw new Error('no winner');
+            expect(events[0]?.id).toBe(winner.event.id);
+            expect(final.status).toBe(winner.agent.status);
+            // The winner's patch landed with its status; the loser's did not.
+            expect(final.exitCode).toBe(final.status === 'completed' ? 0 : null);
+          }
+        } finally {
+          await peer?.dispose();
+        }
+      });
+
+      it('should let exactly one terminal writer win among four racing triggers', async () => {
+        const peer = subject.openPeer ? await subject.openPeer() : undefined;
+        const other = peer?.store ?? s;
+        try {
+          for (let i = 0; i < Math.max(10, Math.floor(options.raceIterations / 5)); i++) {
+            const name = `four-${i}`;
+            await start(name, { mode: 'stream' });
+            const before = await s.events.latestId();
+            const results = await Promise.all([
+              s.agents.transition({ name, trigger: 'complete', at: at(1) }),
+              other.agents.transition({ name, trigger: 'stop', at: at(1) }),
+              s.agents.transition({ name, trigger: 'fail', at: at(1), reason: 'x' }),
+              other.agents.transition({ name, trigger: 'turn_end', at: at(1) }),
+            ]);
+            const applied = results.filter((r) => r.applied);
+            const events = await s.events.list({ after: before, limit: 10 });
+            // Every applied transition wrote exactly one event, and nothing else did.
+            expect(events).toHaveLength(applied.length);
+            const terminal = events.filter((e) =>
+              ['agent.completed', 'agent.stopped', 'agent.failed'].includes(e.action),
+            );
+            expect(terminal).toHaveLength(1);
+            const final = await s.agents.get(name);
+            expect(final.status).toBe(terminal[0]?.attrs.to);
+          }
+        } finally {
+          await peer?.dispose();
+        }
+      });
+    });
+
+    describe('agents: update', () => {
+      it('should update info fields of a live agent, bounded', async () => {
+        await start('busy');
+        const agent = await s.agents.update('busy', {
+          intent: 'i'.repeat(LIMITS.intentChars + 50),
+          usage: { inputTokens: 10, outputTokens: 20, costUsd: 0.5 },
+          resumeToken: 'tok',
+        });
+        expect(agent.intent).toHaveLength(LIMITS.intentChars);
+        expect(agent.usage).toEqual({ inputTokens: 10, outputTokens: 20, costUsd: 0.5 });
+        expect(agent.resumeToken).toBe('tok');
+        expect(await s.agents.get('busy')).toEqual(agent);
+      });
+
+      it('should refuse to change a finished agent', async () => {
+        await start('done');
+        await s.agents.transition({ name: 'done', trigger: 'complete', at: at(1) });
+        expect(await codeOf(s.agents.update('done', { intent: 'late' }))).toBe('AGENT_TRANSITION_INVALID');
+        expect((await s.agents.get('done')).intent).toBeNull();
+      });
+    });
+
+    describe('agents: list and count', () => {
+      beforeEach(async () => {
+        for (let i = 0; i < 25; i++) {
+          const name = `agent-${String(i).padStart(2, '0')}`;
+          await s.agents.create({
+            draft: {
+              name,
+              runtime: i % 2 === 0 ? 'claude' : 'codex',
+              parentAgent: i < 5 ? 'agent-00' : null,
+              labels: { team: i % 3 === 0 ? 'a' : 'b', tier: String(i % 2) },
+            },
+            trigger: i % 4 === 0 ? 'enqueue' : 'start',
+            at: at(i),
+          });
+        }
+        await s.agents.create({
+          draft: { name: 'Agent-upper', runtime: 'command' },
+          trigger: 'start',
+          at: at(100),
+        });
+      });
+
+      it('should page through every agent in creation order without duplicates', async () => {
+        const seen: string[] = [];
+        let cursor: string | null = null;
+        let pages = 0;
+        do {
+          const page: { items: { name: string }[]; nextCursor: string | null } = await s.agents.list(
+            {},
+            { limit: 10, cursor },
+          );
+          seen.push(...page.items.map((a) => a.name));
+          cursor = page.nextCursor;
+          pages++;
+        } while (cursor !== null);
+        expect(pages).toBe(3);
+        expect(seen).toHaveLength(26);
+        expect(new Set(seen).size).toBe(26);
+        expect(seen[0]).toBe('agent-00');
+        expect(seen.at(-1)).toBe('Agent-upper');
+      });
+
+      it('should end on an exact last page with no cursor', async () => {
+        const page = await s.agents.list({ runtimes: ['command'] }, { limit: 1 });
+        expect(page.items.map((a) => a.name)).toEqual(['Agent-upper']);
+        expect(page.nextCursor).toBeNull();
+      });
+
+      it('should filter by status, runtime, parent, labels and name prefix', async () => {
+        const names = async (filter: Parameters<AgentRepository['list']>[0]) =>
+          (await s.agents.list(filter, { limit: 100 })).items.map((a) => a.name);
+        expect(await names({ statuses: ['queued'] })).toEqual([
+          'agent-00',
+          'agent-04',
+          'agent-08',
+          'agent-12',
+          'agent-16',
+          'agent-20',
+          'agent-24',
+        ]);
+        expect(await s.agents.count({ statuses: ['running'] })).toBe(19);
+        expect(await s.agents.count({ statuses: [] })).toBe(0);
+        expect(await names({ runtimes: ['codex'], statuses: ['queued'] })).toEqual([]);
+        expect(await names({ parentAgent: 'agent-00' })).toEqual([
+          'agent-00',
+          'agent-01',
+          'agent-02',
+          'agent-03',
+          'agent-04',
+        ]);
+        expect(await names({ labels: { team: 'a', tier: '1' } })).toEqual([
+          'agent-03',
+          'agent-09',
+          'agent-15',
+          'agent-21',
+        ]);
+        expect(await s.agents.count({ labels: { team: 'a' } })).toBe(9);
+        expect(await names({ namePrefix: 'agent-2' })).toEqual([
+          'agent-20',
+          'agent-21',
+          'agent-22',
+          'agent-23',
+          'agent-24',
+        ]);
+        // Prefixes are case-sensitive on every store, and '_' is not a wildcard.
+        expect(await names({ namePrefix: 'Agent' })).toEqual(['Agent-upper']);
+        expect(await names({ namePrefix: 'agent_' })).toEqual([]);
+        const labelled = await s.agents.list({ namePrefix: 'agent-03' }, { limit: 1 });
+        expect(labelled.items[0]?.labels).toEqual({ team: 'a', tier: '1' });
+      });
+
+      it('should reject a bad page size or cursor', async () => {
+        expect(await codeOf(s.agents.list({}, { limit: 0 }))).toBe('PAGE_LIMIT_INVALID');
+        expect(await codeOf(s.agents.list({}, { limit: 501 }))).toBe('PAGE_LIMIT_INVALID');
+        expect(await codeOf(s.agents.list({}, { limit: 10, cursor: "x' OR 1=1 --" }))).toBe(
+          'PAGE_CURSOR_INVALID',
+        );
+      });
+    });
+
+    describe('agents: delete', () => {
+      it('should refuse to delete a live agent', async () => {
+        await start('alive');
+        expect(await codeOf(s.agents.delete('alive'))).toBe('AGENT_TRANSITION_INVALID');
+        expect(await s.agents.find('alive')).not.toBeNull();
+      });
+
+      it('should delete a finished agent with its runs, credentials and mail but keep the event log', async () => {
+        await start('gone');
+        await s.runs.create({ id: 'run-gone-1', agent: 'gone', kind: 'initial', startedAt: at(0) });
+        await s.credentials.issue({
+          id: 'cred-1',
+          agent: 'gone',
+          tokenHash: HASH(1),
+          createdAt: at(0),
+          expiresAt: null,
+        });
+        await s.messages.send({ from: 'host', to: 'gone', body: 'hello', createdAt: at(0) });
+        await s.agents.transition({ name: 'gone', trigger: 'stop', at: at(1) });
+        expect(await s.agents.delete('gone')).toBe(true);
+        expect(await s.agents.find('gone')).toBeNull();
+        expect(await s.runs.listForAgent('gone')).toEqual([]);
+        expect(await s.credentials.findByHash(HASH(1))).toBeNull();
+        expect(await s.messages.unreadCount('gone')).toBe(0);
+        expect(await s.events.list({ agent: 'gone', limit: 10 })).toHaveLength(2);
+        expect(await s.agents.delete('gone')).toBe(false);
+        // The name is free again.
+        expect((await start('gone')).agent.status).toBe('running');
+      });
+    });
+
+    describe('events', () => {
+      const draft = (n: number, agent: string | null = 'a') => ({
+        ts: at(n),
+        component: 'test',
+        category: 'unit',
+        resource: `thing/${n}`,
+        action: 'thing.done',
+        outcome: 'success' as const,
+        severity: 'debug' as const,
+        agent,
+        run: null,
+        attrs: { n: String(n), unicode: 'ünï ✓' },
+      });
+
+      it('should assign increasing ids and serve them from a cursor', async () => {
+        expect(await s.events.latestId()).toBe(0);
+        const appended = [];
+        for (let i = 1; i <= 12; i++) appended.push(await s.events.append(draft(i, i % 2 ? 'odd' : 'even')));
+        expect(appended.map((e) => e.id)).toEqual([1, 2, 3, 4, 5, 6, 7, 8, 9, 10, 11, 12]);
+        expect(await s.events.latestId()).toBe(12);
+        const page = await s.events.list({ after: 4, limit: 3 });
+        expect(page.map((e) => e.id)).toEqual([5, 6, 7]);
+        expect(page[0]).toEqual(appended[4]);
+        expect(page[0]?.ts.toISOString()).toBe(at(5).toISOString());
+        expect((await s.events.list({ after: 0, agent: 'even', limit: 100 })).map((e) => e.id)).toEqual([
+          2, 4, 6, 8, 10, 12,
+        ]);
+        expect(await s.events.list({ after: 12, limit: 10 })).toEqual([]);
+      });
+
+      it('should reject an invalid event and append nothing', async () => {
+        expect(await codeOf(s.events.append({ ...draft(1), action: '' }))).toBe('EVENT_INVALID');
+        expect(await codeOf(s.events.append({ ...draft(1), component: 'c'.repeat(129) }))).toBe(
+          'EVENT_INVALID',
+        );
+        const attrs = Object.fromEntries(Array.from({ length: 33 }, (_, i) => [`k${i}`, 'v']));
+        expect(await codeOf(s.events.append({ ...draft(1), attrs }))).toBe('EVENT_INVALID');
+        expect(await codeOf(s.events.list({ limit: 0 }))).toBe('PAGE_LIMIT_INVALID');
+        expect(await s.events.latestId()).toBe(0);
+      });
+
+      it('should give a cursor reader every event exactly once under concurrent appends', async () => {
+        const peer = subject.openPeer ? await subject.openPeer() : undefined;
+        const writers = [s, peer?.store ?? s];
+        try {
+          const total = 200;
+          const seen: number[] = [];
+          let cursor = 0;
+          let done = false;
+          const reader = (async () => {
+            for (;;) {
+              const finished = done;
+              const batch = await s.events.list({ after: cursor, limit: 50 });
+              for (const e of batch) seen.push(e.id);
+              cursor = batch.at(-1)?.id ?? cursor;
+              if (finished && batch.length === 0) return;
+            }
+          })();
+          await Promise.all(
+            Array.from({ length: total }, (_, i) =>
+              writers[i % writers.length]!.events.append(draft(i, `w${i % 7}`)),
+            ),
+          );
+          done = true;
+          await reader;
+          expect(seen).toHaveLength(total);
+          expect(seen).toEqual([...seen].sort((a, b) => a - b));
+          expect(new Set(seen).size).toBe(total);
+        } finally {
+          await peer?.dispose();
+        }
+      });
+    });
+
+    describe('messages', () => {
+      it('should deliver unread messages once and keep a read cursor per recipient', async () => {
+        for (let i = 1; i <= 5; i++)
+          await s.messages.send({ from: 'host', to: 'bob', body: `m${i}`, createdAt: at(i) });
+        await s.messages.send({ from: 'bob', to: 'alice', body: 'hi alice', createdAt: at(6) });
+        expect(await s.messages.unreadCount('bob')).toBe(5);
+        const first = await s.messages.readUnread('bob', 2);
+        expect(first.map((m) => [m.body, m.read])).toEqual([
+          ['m1', true],
+          ['m2', true],
+        ]);
+        expect(await s.messages.unreadCount('bob')).toBe(3);
+        const all = await s.messages.list('bob', { limit: 10 });
+        expect(all.map((m) => [m.body, m.read])).toEqual([
+          ['m1', true],
+          ['m2', true],
+          ['m3', false],
+          ['m4', false],
+          ['m5', false],
+        ]);
+        expect((await s.messages.readUnread('bob', 10)).map((m) => m.body)).toEqual(['m3', 'm4', 'm5']);
+        expect(await s.messages.readUnread('bob', 10)).toEqual([]);
+        expect(await s.messages.unreadCount('alice')).toBe(1);
+        expect((await s.messages.list('bob', { after: all[3]!.id, limit: 10 })).map((m) => m.body)).toEqual([
+          'm5',
+        ]);
+      });
+
+      it('should hand each message to exactly one of several concurrent readers', async () => {
+        for (let i = 0; i < 30; i++)
+          await s.messages.send({ from: 'host', to: 'inbox', body: `n${i}`, createdAt: at(i) });
+        const batches = await Promise.all(Array.from({ length: 6 }, () => s.messages.readUnread('inbox', 7)));
+        const bodies = batches.flat().map((m) => m.body);
+        expect(bodies).toHaveLength(30);
+        expect(new Set(bodies).size).toBe(30);
+      });
+
+      it('should reject an empty, oversized or misaddressed message', async () => {
+        expect(await codeOf(s.messages.send({ from: 'host', to: 'bob', body: '', createdAt: at(0) }))).toBe(
+          'MESSAGE_INVALID',
+        );
+        const huge = 'x'.repeat(LIMITS.messageBodyChars + 1);
+        expect(await codeOf(s.messages.send({ from: 'host', to: 'bob', body: huge, createdAt: at(0) }))).toBe(
+          'MESSAGE_INVALID',
+        );
+        expect(
+          await codeOf(s.messages.send({ from: 'host', to: '../etc', body: 'x', createdAt: at(0) })),
+        ).toBe('MESSAGE_INVALID');
+        expect(await s.messages.unreadCount('bob')).toBe(0);
+      });
+    });
+
+    describe('runs', () => {
+      it('should number runs per agent and finish each once', async () => {
+        await start('runner');
+        await start('other');
+        const r1 = await s.runs.create({
+          id: 'r-1',
+          agent: 'runner',
+          kind: 'initial',
+          startedAt: at(1),
+          dir: '/runs/r-1',
+        });
+        const r2 = await s.runs.create({ id: 'r-2', agent: 'runner', kind: 'say', startedAt: at(2) });
+        const o1 = await s.runs.create({ id: 'o-1', agent: 'other', kind: 'initial', startedAt: at(3) });
+        expect([r1.seq, r2.seq, o1.seq]).toEqual([1, 2, 1]);
+        expect(r1).toMatchObject({ status: 'running', dir: '/runs/r-1', finishedAt: null, exitCode: null });
+        const finished = await s.runs.finish('r-1', { status: 'succeeded', finishedAt: at(4), exitCode: 0 });
+        expect(finished.applied).toBe(true);
+        expect(finished.run).toMatchObject({ status: 'succeeded', exitCode: 0 });
+        const late = await s.runs.finish('r-1', { status: 'failed', finishedAt: at(5), exitCode: 1 });
+        expect(late.applied).toBe(false);
+        expect(late.run.status).toBe('succeeded');
+        expect((await s.runs.listForAgent('runner')).map((r) => r.id)).toEqual(['r-1', 'r-2']);
+        expect(await s.runs.get('r-2')).toEqual(r2);
+      });
+
+      it('should number concurrently created runs without clashes', async () => {
+        await start('parallel');
+        const runs = await Promise.all(
+          Array.from({ length: 8 }, (_, i) =>
+            s.runs.create({ id: `p-${i}`, agent: 'parallel', kind: 'retry', startedAt: at(i) }),
+          ),
+        );
+        expect(runs.map((r) => r.seq).sort((a, b) => a - b)).toEqual([1, 2, 3, 4, 5, 6, 7, 8]);
+      });
+
+      it('should report a missing run or agent', async () => {
+        expect(await codeOf(s.runs.get('nope'))).toBe('RUN_NOT_FOUND');
+        expect(await codeOf(s.runs.finish('nope', { status: 'failed', finishedAt: at(0) }))).toBe(
+          'RUN_NOT_FOUND',
+        );
+        expect(
+          await codeOf(s.runs.create({ id: 'x', agent: 'ghost', kind: 'initial', startedAt: at(0) })),
+        ).toBe('AGENT_NOT_FOUND');
+      });
+    });
+
+    describe('gateway credentials', () => {
+      it('should issue, find and revoke per-agent credentials', async () => {
+        const issued = await s.credentials.issue({
+          id: 'c1',
+          agent: 'a1',
+          tokenHash: HASH(11),
+          createdAt: at(0),
+          expiresAt: at(60_000),
+        });
+        await s.credentials.issue({
+          id: 'c2',
+          agent: 'a1',
+          tokenHash: HASH(12),
+          createdAt: at(0),
+          expiresAt: null,
+        });
+        await s.credentials.issue({
+          id: 'c3',
+          agent: 'a2',
+          tokenHash: HASH(13),
+          createdAt: at(0),
+          expiresAt: null,
+        });
+        expect(issued.revokedAt).toBeNull();
+        expect(await s.credentials.findByHash(HASH(11))).toEqual(issued);
+        expect(await s.credentials.findByHash(HASH(99))).toBeNull();
+        expect(await s.credentials.revokeForAgent('a1', at(5))).toBe(2);
+        expect(await s.credentials.revokeForAgent('a1', at(6))).toBe(0);
+        expect((await s.credentials.findByHash(HASH(12)))?.revokedAt?.toISOString()).toBe(
+          at(5).toISOString(),
+        );
+        expect((await s.credentials.findByHash(HASH(13)))?.revokedAt).toBeNull();
+      });
+
+      it('should refuse a token hash that is not a SHA-256', async () => {
+        expect(
+          await codeOf(
+            s.credentials.issue({
+              id: 'c',
+              agent: 'a',
+              tokenHash: 'plaintext-token',
+              createdAt: at(0),
+              expiresAt: null,
+            }),
+          ),
+        ).toBe('CREDENTIAL_INVALID');
+      });
+    });
+  });
+}

@@ -1,4 +1,5 @@
 import { AgentNameInvalidError, ValidationError } from './errors.js';
+import { CONTROL_PLANE_MAILBOX, HOST_MAILBOX } from './message.js';
 
 export const AGENT_NAME_PATTERN = /^[a-zA-Z0-9][a-zA-Z0-9_-]{0,63}$/;
 
@@ -69,8 +70,14 @@ export function isValidAgentName(name: string): boolean {
   return AGENT_NAME_PATTERN.test(name);
 }
 
+/** Mailbox names that are not agents; an agent may not take one. */
+export const RESERVED_AGENT_NAMES: readonly string[] = [HOST_MAILBOX, CONTROL_PLANE_MAILBOX];
+
 export function assertAgentName(name: string): string {
   if (!isValidAgentName(name)) throw new AgentNameInvalidError(name);
+  if (RESERVED_AGENT_NAMES.includes(name.toLowerCase())) {
+    throw new AgentNameInvalidError(name, `"${name}" is reserved for a mailbox; pick another name`);
+  }
   return name;
 }
 
@@ -95,14 +102,27 @@ export function validateLabels(labels: Record<string, string>): Record<string, s
   return { ...labels };
 }
 
-/** Keeps the last `max` characters: the tail is what a person watching an agent needs. */
+const isLowSurrogate = (code: number) => code >= 0xdc00 && code <= 0xdfff;
+
+/**
+ * Keeps the last `max` UTF-16 units (the tail is what a person watching an agent needs),
+ * never starting in the middle of a surrogate pair.
+ */
 export function boundTail(text: string, max: number = LIMITS.lastOutputChars): string {
-  return text.length <= max ? text : text.slice(text.length - max);
+  if (text.length <= max) return text;
+  if (max <= 0) return '';
+  let start = text.length - max;
+  if (isLowSurrogate(text.charCodeAt(start))) start++;
+  return text.slice(start);
 }
 
-/** Keeps the first `max` characters, marking the cut. */
+/** Keeps at most `max` UTF-16 units, marking a cut with '…' and never splitting a surrogate pair. */
 export function boundHead(text: string, max: number): string {
-  return text.length <= max ? text : `${text.slice(0, max - 1)}…`;
+  if (text.length <= max) return text;
+  if (max <= 0) return '';
+  let end = max - 1;
+  if (end > 0 && isLowSurrogate(text.charCodeAt(end))) end--;
+  return `${text.slice(0, end)}…`;
 }
 
 export function featureBranch(agentName: string): string {

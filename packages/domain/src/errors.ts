@@ -35,18 +35,29 @@ export function isDomainError(value: unknown): value is DomainError {
 }
 
 /** Turns any caught value into an Error without losing information. */
-export function toError(value: unknown): Error {
-  if (value instanceof Error) return value;
-  if (typeof value === 'string') return new Error(value);
+function describeValue(value: unknown): string {
   try {
-    return new Error(JSON.stringify(value));
+    // JSON.stringify returns undefined for undefined, functions and symbols, whatever lib.d.ts says.
+    const json = JSON.stringify(value) as string | undefined;
+    if (json !== undefined) return json;
   } catch {
-    return new Error(String(value));
+    // circular or BigInt: fall through
+  }
+  try {
+    return String(value);
+  } catch {
+    return Object.prototype.toString.call(value);
   }
 }
 
+export function toError(value: unknown): Error {
+  if (value instanceof Error) return value;
+  if (typeof value === 'string') return new Error(value);
+  return new Error(describeValue(value), { cause: value });
+}
+
 export function assertNever(value: never, what = 'value'): never {
-  throw new InvariantViolationError(`unexpected ${what}: ${JSON.stringify(value)}`);
+  throw new InvariantViolationError(`unexpected ${what}: ${describeValue(value)}`);
 }
 
 export class InvariantViolationError extends DomainError {
@@ -57,8 +68,8 @@ export class InvariantViolationError extends DomainError {
 export class ValidationError extends DomainError {
   readonly code: string;
   readonly category = 'invalid';
-  constructor(code: string, message: string, details: Record<string, unknown> = {}) {
-    super(message, details);
+  constructor(code: string, message: string, details: Record<string, unknown> = {}, options?: ErrorOptions) {
+    super(message, details, options);
     this.code = code;
   }
 }
@@ -66,9 +77,9 @@ export class ValidationError extends DomainError {
 export class AgentNameInvalidError extends DomainError {
   readonly code = 'AGENT_NAME_INVALID';
   readonly category = 'invalid';
-  constructor(name: string) {
+  constructor(name: string, reason?: string) {
     super(
-      `invalid agent name ${JSON.stringify(name.length > 80 ? `${name.slice(0, 80)}…` : name)}: use 1-64 letters, digits, '_' or '-', starting with a letter or digit`,
+      `invalid agent name ${JSON.stringify(name.length > 80 ? `${name.slice(0, 80)}…` : name)}: ${reason ?? "use 1-64 letters, digits, '_' or '-', starting with a letter or digit"}`,
       { name: name.slice(0, 80) },
     );
   }

@@ -3,9 +3,9 @@
  * conditional update `WHERE status IN (fromStatuses(trigger))`, so two racing writers produce
  * exactly one winner; the winner appends exactly one event built by `lifecycleEvent`.
  */
-import type { Agent, AgentStatus } from './agent.js';
+import { boundHead, type Agent, type AgentStatus } from './agent.js';
 import { AgentTransitionInvalidError, assertNever } from './errors.js';
-import type { EventDraft, EventSeverity } from './event.js';
+import { EVENT_LIMITS, type EventDraft, type EventSeverity } from './event.js';
 
 export const LIFECYCLE_TRIGGERS = ['enqueue', 'start', 'turn_end', 'say', 'complete', 'fail', 'stop'] as const;
 export type LifecycleTrigger = (typeof LIFECYCLE_TRIGGERS)[number];
@@ -117,16 +117,20 @@ function severityOf(trigger: LifecycleTrigger): EventSeverity {
 /** The one event a lifecycle transition emits. */
 export function lifecycleEvent(params: {
   agent: string;
-  run?: string | null;
+  run?: string | null | undefined;
   from: LifecycleState;
   trigger: LifecycleTrigger;
   at: Date;
-  reason?: string | null;
-  attrs?: Record<string, string>;
+  reason?: string | null | undefined;
+  attrs?: Readonly<Record<string, string>> | undefined;
 }): EventDraft {
   const to = TABLE[params.trigger].to;
+  // Leave room for from/to/reason within the event's attr budget; values are bounded too.
+  const callerAttrs = Object.entries(params.attrs ?? {})
+    .slice(0, EVENT_LIMITS.attrs - 3)
+    .map(([k, v]) => [k, boundHead(v, EVENT_LIMITS.attrValueChars)] as const);
   return {
-    ts: params.at,
+    ts: new Date(params.at.getTime()),
     component: 'lifecycle',
     category: 'agent',
     resource: `agent/${params.agent}`,
@@ -136,10 +140,10 @@ export function lifecycleEvent(params: {
     agent: params.agent,
     run: params.run ?? null,
     attrs: {
-      ...params.attrs,
+      ...Object.fromEntries(callerAttrs),
       from: params.from ?? 'new',
       to,
-      ...(params.reason ? { reason: params.reason } : {}),
+      ...(params.reason ? { reason: boundHead(params.reason, EVENT_LIMITS.attrValueChars) } : {}),
     },
   };
 }

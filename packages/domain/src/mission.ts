@@ -1,4 +1,5 @@
 import { MissionStaleError } from './errors.js';
+import type { RunKind } from './run.js';
 
 export const MISSION_STATUSES = ['pending', 'claimed', 'completed', 'failed', 'cancelled'] as const;
 export type MissionStatus = (typeof MISSION_STATUSES)[number];
@@ -10,7 +11,7 @@ export type MissionStatus = (typeof MISSION_STATUSES)[number];
 export interface Mission {
   readonly id: string;
   readonly agent: string;
-  readonly runKind: 'initial' | 'say' | 'retry';
+  readonly runKind: RunKind;
   readonly attempt: number;
   readonly prompt: string | null;
   readonly payload: Readonly<Record<string, unknown>>;

@@ -6,12 +6,13 @@
 import { mkdir } from 'node:fs/promises';
 import { dirname } from 'node:path';
 
-import type {
-  AgentRepository,
-  CredentialRepository,
-  EventRepository,
-  MessageRepository,
-  RunRepository,
+import {
+  ValidationError,
+  type AgentRepository,
+  type CredentialRepository,
+  type EventRepository,
+  type MessageRepository,
+  type RunRepository,
 } from '@fracta/domain';
 import { DataSource, type DataSourceOptions } from 'typeorm';
 
@@ -93,11 +94,40 @@ function dataSourceOptions(options: StoreOptions, schemas: ReturnType<typeof cre
   };
 }
 
+/** Held while migrating, so control planes and workers starting together migrate once. */
+const MIGRATION_LOCK = 0x66_72_61_00;
+
+async function migrate(dataSource: DataSource, dialect: Dialect): Promise<void> {
+  if (dialect === 'sqlite') {
+    await dataSource.runMigrations({ transaction: 'each' });
+    return;
+  }
+  const runner = dataSource.createQueryRunner();
+  await runner.connect();
+  try {
+    await runner.query('SELECT pg_advisory_lock($1)', [MIGRATION_LOCK]);
+    try {
+      await dataSource.runMigrations({ transaction: 'each' });
+    } finally {
+      await runner.query('SELECT pg_advisory_unlock($1)', [MIGRATION_LOCK]);
+    }
+  } finally {
+    await runner.release();
+  }
+}
+
 export async function openStore(options: StoreOptions): Promise<StateStore> {
   const schemas = createEntitySchemas(options.kind);
   const target = options.kind === 'sqlite' ? options.path : redactUrl(options.url);
   if (options.kind === 'sqlite' && options.path !== ':memory:') {
-    await mkdir(dirname(options.path), { recursive: true });
+    try {
+      await mkdir(dirname(options.path), { recursive: true });
+    } catch (error) {
+      throw new ValidationError(
+        'STORE_PATH_INVALID',
+        `cannot create the directory for the SQLite database ${options.path} (${(error as { code?: string }).code ?? String(error)}): set runtime.state.path to a writable location`,
+      );
+    }
   }
   const dataSource = new DataSource(dataSourceOptions(options, schemas));
   try {
@@ -106,7 +136,7 @@ export async function openStore(options: StoreOptions): Promise<StateStore> {
     throw describeUnavailable(options.kind, target, error);
   }
   try {
-    await dataSource.runMigrations({ transaction: 'each' });
+    await migrate(dataSource, options.kind);
   } catch (error) {
     await dataSource.destroy().catch(() => undefined);
     throw describeUnavailable(options.kind, target, error);

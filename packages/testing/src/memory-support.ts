@@ -1,0 +1,70 @@
+/** Helpers shared by the in-memory fakes: copies (callers never hold stored objects) and checks. */
+import {
+  type Agent,
+  type AgentEvent,
+  type GatewayCredential,
+  type Message,
+  type Run,
+  ValidationError,
+} from '@fracta/domain';
+
+export type Mutable<T> = { -readonly [K in keyof T]: T[K] };
+
+/** Runs `fn` now and settles the promise with its result or its error (never throws synchronously). */
+export function settle<T>(fn: () => T): Promise<T> {
+  return new Promise<T>((resolve) => {
+    resolve(fn());
+  });
+}
+
+export function copyDate(date: Date): Date;
+export function copyDate(date: Date | null): Date | null;
+export function copyDate(date: Date | null): Date | null {
+  return date === null ? null : new Date(date.getTime());
+}
+
+export function copyAgent(agent: Agent): Agent {
+  return {
+    ...agent,
+    labels: { ...agent.labels },
+    createdAt: copyDate(agent.createdAt),
+    startedAt: copyDate(agent.startedAt),
+    finishedAt: copyDate(agent.finishedAt),
+    usage: agent.usage === null ? null : { ...agent.usage },
+  };
+}
+
+export function copyEvent(event: AgentEvent): AgentEvent {
+  return { ...event, ts: copyDate(event.ts), attrs: { ...event.attrs } };
+}
+
+export function copyRun(run: Run): Run {
+  return { ...run, startedAt: copyDate(run.startedAt), finishedAt: copyDate(run.finishedAt) };
+}
+
+export function copyCredential(credential: GatewayCredential): GatewayCredential {
+  return {
+    ...credential,
+    createdAt: copyDate(credential.createdAt),
+    expiresAt: copyDate(credential.expiresAt),
+    revokedAt: copyDate(credential.revokedAt),
+  };
+}
+
+export function copyMessage(message: Message): Message {
+  return { ...message, createdAt: copyDate(message.createdAt) };
+}
+
+/** ValidationError PAGE_LIMIT_INVALID unless `limit` is an integer in 1..max. */
+export function checkLimit(limit: number, max: number): void {
+  if (!Number.isInteger(limit) || limit < 1 || limit > max) {
+    throw new ValidationError(
+      'PAGE_LIMIT_INVALID',
+      `page limit must be an integer from 1 to ${max}: got ${limit}`,
+      {
+        limit,
+        max,
+      },
+    );
+  }
+}

@@ -64,3 +64,5 @@ fracta_ensure_pnpm() {
 fracta_ensure_node || return 1
 fracta_ensure_pnpm || return 1
 export npm_config_update_notifier=false
+# No telemetry from build tools (these machines reach only package registries anyway).
+export TURBO_TELEMETRY_DISABLED=1 DO_NOT_TRACK=1

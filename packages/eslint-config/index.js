@@ -18,7 +18,7 @@ const layering = {
 export function createEslintConfig({ tsconfigRootDir, layer = 'adapter' }) {
   const banned = layer === 'app' ? [] : layering[layer];
   return tseslint.config(
-    { ignores: ['dist/**', 'reports/**', 'coverage/**', '*.config.js', 'jest.*.js'] },
+    { ignores: ['dist/**', 'reports/**', 'coverage/**'] },
     js.configs.recommended,
     ...tseslint.configs.strictTypeChecked,
     ...tseslint.configs.stylisticTypeChecked,
@@ -32,7 +32,10 @@ export function createEslintConfig({ tsconfigRootDir, layer = 'adapter' }) {
         '@typescript-eslint/switch-exhaustiveness-check': 'error',
         '@typescript-eslint/no-floating-promises': 'error',
         '@typescript-eslint/no-misused-promises': 'error',
-        '@typescript-eslint/restrict-template-expressions': ['error', { allowNumber: true, allowBoolean: true }],
+        '@typescript-eslint/restrict-template-expressions': [
+          'error',
+          { allowNumber: true, allowBoolean: true },
+        ],
         '@typescript-eslint/no-extraneous-class': 'off',
         '@typescript-eslint/unbound-method': 'off',
         'import-x/no-extraneous-dependencies': 'error',
@@ -48,7 +51,10 @@ export function createEslintConfig({ tsconfigRootDir, layer = 'adapter' }) {
         ],
         'n/prefer-node-protocol': 'error',
         'no-restricted-imports': banned.length
-          ? ['error', { patterns: [{ group: banned, message: `not allowed in the ${layer} layer (STYLE.md §4.3)` }] }]
+          ? [
+              'error',
+              { patterns: [{ group: banned, message: `not allowed in the ${layer} layer (STYLE.md §4.3)` }] },
+            ]
           : 'off',
       },
     },
@@ -57,6 +63,19 @@ export function createEslintConfig({ tsconfigRootDir, layer = 'adapter' }) {
       rules: {
         'no-restricted-imports': 'off',
         '@typescript-eslint/no-non-null-assertion': 'off',
+      },
+    },
+    // Plain JS files (configs, Jest global setup, fixtures) are outside the TS projects.
+    { files: ['**/*.js', '**/*.mjs'], ...tseslint.configs.disableTypeChecked },
+    {
+      files: ['**/*.js', '**/*.mjs'],
+      languageOptions: {
+        globals: Object.fromEntries(
+          ['process', 'console', 'URL', 'setTimeout', 'clearTimeout', 'Buffer', 'globalThis'].map((g) => [
+            g,
+            'readonly',
+          ]),
+        ),
       },
     },
     prettier,

@@ -47,6 +47,7 @@ export default async function globalSetup() {
     } catch (error) {
       throw new Error(
         `PG_URL=${redact(process.env.PG_URL)} is not reachable (${error.code ?? error.message}): start that server, or unset PG_URL to let the tests start an embedded Postgres`,
+        { cause: error },
       );
     }
     process.env.FRACTA_TEST_PG_SOURCE = 'PG_URL';

@@ -86,7 +86,10 @@ const LABEL_KEY = /^[a-zA-Z0-9]([a-zA-Z0-9._-]{0,62})?$/;
 export function validateLabels(labels: Record<string, string>): Record<string, string> {
   const entries = Object.entries(labels);
   if (entries.length > LIMITS.labelsPerAgent) {
-    throw new ValidationError('AGENT_LABELS_INVALID', `too many labels (${entries.length}): at most ${LIMITS.labelsPerAgent}`);
+    throw new ValidationError(
+      'AGENT_LABELS_INVALID',
+      `too many labels (${entries.length}): at most ${LIMITS.labelsPerAgent}`,
+    );
   }
   for (const [key, value] of entries) {
     if (!LABEL_KEY.test(key)) {
@@ -96,7 +99,10 @@ export function validateLabels(labels: Record<string, string>): Record<string, s
       );
     }
     if (value.length > LIMITS.labelValueChars) {
-      throw new ValidationError('AGENT_LABELS_INVALID', `label "${key}" is longer than ${LIMITS.labelValueChars} characters`);
+      throw new ValidationError(
+        'AGENT_LABELS_INVALID',
+        `label "${key}" is longer than ${LIMITS.labelValueChars} characters`,
+      );
     }
   }
   return { ...labels };

@@ -48,9 +48,17 @@ describe('lifecycle event bounds', () => {
   it('should keep a huge reason and too many attrs within the event limits', () => {
     const attrs = Object.fromEntries(Array.from({ length: 40 }, (_, i) => [`k${i}`, 'v'.repeat(5_000)]));
     const at = new Date('2026-01-01T00:00:00Z');
-    const event = lifecycleEvent({ agent: 'a', from: 'running', trigger: 'fail', at, reason: 'r'.repeat(10_000), attrs });
+    const event = lifecycleEvent({
+      agent: 'a',
+      from: 'running',
+      trigger: 'fail',
+      at,
+      reason: 'r'.repeat(10_000),
+      attrs,
+    });
     expect(Object.keys(event.attrs).length).toBeLessThanOrEqual(EVENT_LIMITS.attrs);
-    for (const value of Object.values(event.attrs)) expect(value.length).toBeLessThanOrEqual(EVENT_LIMITS.attrValueChars);
+    for (const value of Object.values(event.attrs))
+      expect(value.length).toBeLessThanOrEqual(EVENT_LIMITS.attrValueChars);
     expect(event.attrs).toMatchObject({ from: 'running', to: 'failed' });
     expect(event.ts).not.toBe(at);
     expect(event.ts.getTime()).toBe(at.getTime());

@@ -105,10 +105,11 @@ export class AgentTransitionInvalidError extends DomainError {
   readonly code = 'AGENT_TRANSITION_INVALID';
   readonly category = 'conflict';
   constructor(agent: string, from: string | null, trigger: string, reason?: string) {
-    super(
-      `agent "${agent}" cannot ${trigger} while ${from ?? 'new'}${reason ? `: ${reason}` : ''}`,
-      { agent, from, trigger },
-    );
+    super(`agent "${agent}" cannot ${trigger} while ${from ?? 'new'}${reason ? `: ${reason}` : ''}`, {
+      agent,
+      from,
+      trigger,
+    });
   }
 }
 
@@ -116,11 +117,14 @@ export class MissionStaleError extends DomainError {
   readonly code = 'MISSION_STALE';
   readonly category = 'conflict';
   constructor(missionId: string, attempt: number, currentAttempt: number) {
-    super(`mission ${missionId} attempt ${attempt} is stale (current attempt ${currentAttempt}); its result is discarded`, {
-      mission: missionId,
-      attempt,
-      currentAttempt,
-    });
+    super(
+      `mission ${missionId} attempt ${attempt} is stale (current attempt ${currentAttempt}); its result is discarded`,
+      {
+        mission: missionId,
+        attempt,
+        currentAttempt,
+      },
+    );
   }
 }
 

@@ -7,7 +7,15 @@ import { boundHead, type Agent, type AgentStatus } from './agent.js';
 import { AgentTransitionInvalidError, assertNever } from './errors.js';
 import { EVENT_LIMITS, type EventDraft, type EventSeverity } from './event.js';
 
-export const LIFECYCLE_TRIGGERS = ['enqueue', 'start', 'turn_end', 'say', 'complete', 'fail', 'stop'] as const;
+export const LIFECYCLE_TRIGGERS = [
+  'enqueue',
+  'start',
+  'turn_end',
+  'say',
+  'complete',
+  'fail',
+  'stop',
+] as const;
 export type LifecycleTrigger = (typeof LIFECYCLE_TRIGGERS)[number];
 
 /** `null` stands for an agent that does not exist yet. */
@@ -62,14 +70,27 @@ export function nextStatus(from: LifecycleState, trigger: LifecycleTrigger, agen
 }
 
 /** Transition check including the rules that look at more than the status. */
-export function checkTransition(agent: Pick<Agent, 'name' | 'status' | 'mode' | 'resumeToken'>, trigger: LifecycleTrigger): AgentStatus {
+export function checkTransition(
+  agent: Pick<Agent, 'name' | 'status' | 'mode' | 'resumeToken'>,
+  trigger: LifecycleTrigger,
+): AgentStatus {
   const to = nextStatus(agent.status, trigger, agent.name);
   if (trigger === 'say' && isTerminal(agent.status)) {
     if (agent.mode !== 'batch') {
-      throw new AgentTransitionInvalidError(agent.name, agent.status, trigger, 'only a batch agent can be resumed');
+      throw new AgentTransitionInvalidError(
+        agent.name,
+        agent.status,
+        trigger,
+        'only a batch agent can be resumed',
+      );
     }
     if (!agent.resumeToken) {
-      throw new AgentTransitionInvalidError(agent.name, agent.status, trigger, 'the runtime reported no resume token');
+      throw new AgentTransitionInvalidError(
+        agent.name,
+        agent.status,
+        trigger,
+        'the runtime reported no resume token',
+      );
     }
   }
   return to;

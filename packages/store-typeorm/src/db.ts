@@ -59,7 +59,9 @@ function isTransient(error: unknown): boolean {
   const code = errorCode(error);
   if (code && TRANSIENT_CODES.has(code)) return true;
   const message = error instanceof Error ? error.message : '';
-  return /Connection terminated|connection timeout|Client has encountered a connection error|database is locked/i.test(message);
+  return /Connection terminated|connection timeout|Client has encountered a connection error|database is locked/i.test(
+    message,
+  );
 }
 
 export function describeUnavailable(dialect: Dialect, target: string, error: unknown): StoreUnavailableError {
@@ -68,10 +70,14 @@ export function describeUnavailable(dialect: Dialect, target: string, error: unk
     dialect === 'postgres'
       ? 'check that Postgres is running and runtime.state.url is right'
       : 'check that the file is writable and no other program holds a lock on it';
-  return new StoreUnavailableError(`state store unavailable (${dialect} ${target}: ${code}): ${fix}`, {
-    dialect,
-    code,
-  }, { cause: error });
+  return new StoreUnavailableError(
+    `state store unavailable (${dialect} ${target}: ${code}): ${fix}`,
+    {
+      dialect,
+      code,
+    },
+    { cause: error },
+  );
 }
 
 export class Db {
@@ -108,7 +114,9 @@ export class Db {
 
   read<T>(fn: (manager: EntityManager) => Promise<T>): Promise<T> {
     return this.#guard(() =>
-      this.dialect === 'postgres' ? fn(this.dataSource.manager) : this.#mutex.run(() => fn(this.dataSource.manager)),
+      this.dialect === 'postgres'
+        ? fn(this.dataSource.manager)
+        : this.#mutex.run(() => fn(this.dataSource.manager)),
     );
   }
 
@@ -118,7 +126,8 @@ export class Db {
    * "id > cursor" never skips a row that commits late. SQLite already has a single writer.
    */
   async sequenced(manager: EntityManager, table: keyof typeof SEQUENCE_LOCKS): Promise<void> {
-    if (this.dialect === 'postgres') await manager.query('SELECT pg_advisory_xact_lock($1)', [SEQUENCE_LOCKS[table]]);
+    if (this.dialect === 'postgres')
+      await manager.query('SELECT pg_advisory_xact_lock($1)', [SEQUENCE_LOCKS[table]]);
   }
 
   async #guard<T>(fn: () => Promise<T>): Promise<T> {

@@ -1,4 +1,18 @@
-import type { Agent, AgentEvent, AgentMode, AgentStatus, EventOutcome, EventSeverity, GatewayCredential, Message, Run, RunKind, RunStatus, Runtime, TokenUsage } from '@fracta/domain';
+import type {
+  Agent,
+  AgentEvent,
+  AgentMode,
+  AgentStatus,
+  EventOutcome,
+  EventSeverity,
+  GatewayCredential,
+  Message,
+  Run,
+  RunKind,
+  RunStatus,
+  Runtime,
+  TokenUsage,
+} from '@fracta/domain';
 
 import type { AgentRow, CredentialRow, EventRow, MessageRow, RunRow } from './rows.js';
 

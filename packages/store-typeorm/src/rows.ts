@@ -4,7 +4,12 @@
  * and because it keeps the package free of decorator metadata in ESM.
  */
 /* eslint-disable @typescript-eslint/no-unsafe-class-instance-assignment -- TypeORM declares EntitySchemaOptions as a class but documents plain object literals as its input. */
-import { EntitySchema, type ColumnType, type EntitySchemaColumnOptions, type ValueTransformer } from 'typeorm';
+import {
+  EntitySchema,
+  type ColumnType,
+  type EntitySchemaColumnOptions,
+  type ValueTransformer,
+} from 'typeorm';
 
 export type Dialect = 'sqlite' | 'postgres';
 

@@ -62,7 +62,10 @@ export function redactUrl(url: string): string {
   }
 }
 
-function dataSourceOptions(options: StoreOptions, schemas: ReturnType<typeof createEntitySchemas>): DataSourceOptions {
+function dataSourceOptions(
+  options: StoreOptions,
+  schemas: ReturnType<typeof createEntitySchemas>,
+): DataSourceOptions {
   const common = {
     entities: Object.values(schemas),
     migrations: migrationsFor(options.kind),

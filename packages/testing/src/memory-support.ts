@@ -3,7 +3,6 @@ import {
   type Agent,
   type AgentEvent,
   type GatewayCredential,
-  type Message,
   type Run,
   ValidationError,
 } from '@fracta/domain';
@@ -49,10 +48,6 @@ export function copyCredential(credential: GatewayCredential): GatewayCredential
     expiresAt: copyDate(credential.expiresAt),
     revokedAt: copyDate(credential.revokedAt),
   };
-}
-
-export function copyMessage(message: Message): Message {
-  return { ...message, createdAt: copyDate(message.createdAt) };
 }
 
 /** ValidationError PAGE_LIMIT_INVALID unless `limit` is an integer in 1..max. */

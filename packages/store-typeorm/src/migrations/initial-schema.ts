@@ -2,7 +2,15 @@
  * Migration 1: the state store's first schema. Explicit SQL, one statement list for both
  * dialects with the few type differences spelled out, so the two databases cannot drift.
  */
-import { AGENT_MODES, AGENT_STATUSES, EVENT_OUTCOMES, EVENT_SEVERITIES, RUN_KINDS, RUN_STATUSES, RUNTIMES } from '@fracta/domain';
+import {
+  AGENT_MODES,
+  AGENT_STATUSES,
+  EVENT_OUTCOMES,
+  EVENT_SEVERITIES,
+  RUN_KINDS,
+  RUN_STATUSES,
+  RUNTIMES,
+} from '@fracta/domain';
 import type { MigrationInterface, QueryRunner } from 'typeorm';
 
 import type { Dialect } from '../rows.js';
@@ -95,7 +103,15 @@ export function initialSchemaStatements(dialect: Dialect): string[] {
   ];
 }
 
-const TABLES = ['gateway_credentials', 'runs', 'message_cursors', 'messages', 'events', 'agent_labels', 'agents'];
+const TABLES = [
+  'gateway_credentials',
+  'runs',
+  'message_cursors',
+  'messages',
+  'events',
+  'agent_labels',
+  'agents',
+];
 
 abstract class InitialSchema implements MigrationInterface {
   protected abstract readonly dialect: Dialect;

@@ -45,10 +45,12 @@ function lifecyclePatchToRow(patch: LifecyclePatch | undefined): RowPatch {
   const row: RowPatch = {};
   if (patch.exitCode !== undefined) row.exit_code = patch.exitCode;
   if (patch.failureReason !== undefined) {
-    row.failure_reason = patch.failureReason === null ? null : boundHead(patch.failureReason, LIMITS.failureReasonChars);
+    row.failure_reason =
+      patch.failureReason === null ? null : boundHead(patch.failureReason, LIMITS.failureReasonChars);
   }
   if (patch.resumeToken !== undefined) row.resume_token = patch.resumeToken;
-  if (patch.lastOutput !== undefined) row.last_output = patch.lastOutput === null ? null : boundTail(patch.lastOutput);
+  if (patch.lastOutput !== undefined)
+    row.last_output = patch.lastOutput === null ? null : boundTail(patch.lastOutput);
   if (patch.usage !== undefined) row.usage_json = patch.usage === null ? null : JSON.stringify(patch.usage);
   if (patch.currentRunId !== undefined) row.current_run_id = patch.currentRunId;
   if (patch.workspacePath !== undefined) row.workspace_path = patch.workspacePath;
@@ -95,12 +97,24 @@ export class TypeormAgentRepository extends AgentRepository {
       }
       const labelRows = Object.entries(labels).map(([key, value]) => ({ agent: name, key, value }));
       if (labelRows.length > 0) {
-        await manager.createQueryBuilder().insert().into(this.db.schemas.agentLabels).values(labelRows).execute();
+        await manager
+          .createQueryBuilder()
+          .insert()
+          .into(this.db.schemas.agentLabels)
+          .values(labelRows)
+          .execute();
       }
       const event = await appendEvent(
         this.db,
         manager,
-        lifecycleEvent({ agent: name, run: request.run ?? null, from: null, trigger, at, attrs: { ...request.attrs, runtime: draft.runtime } }),
+        lifecycleEvent({
+          agent: name,
+          run: request.run ?? null,
+          from: null,
+          trigger,
+          at,
+          attrs: { ...request.attrs, runtime: draft.runtime },
+        }),
       );
       return { agent: await this.#load(manager, name), event };
     });
@@ -129,7 +143,10 @@ export class TypeormAgentRepository extends AgentRepository {
         .limit(limit + 1)
         .getMany();
       const pageRows = rows.slice(0, limit);
-      const labels = await this.#labels(manager, pageRows.map((r) => r.name));
+      const labels = await this.#labels(
+        manager,
+        pageRows.map((r) => r.name),
+      );
       const last = pageRows.at(-1);
       return {
         items: pageRows.map((r) => toAgent(r, labels.get(r.name) ?? {})),
@@ -164,7 +181,9 @@ export class TypeormAgentRepository extends AgentRepository {
           values.failure_reason = null;
         }
         if (trigger === 'fail' && request.patch?.failureReason === undefined) {
-          values.failure_reason = request.reason ? boundHead(request.reason, LIMITS.failureReasonChars) : null;
+          values.failure_reason = request.reason
+            ? boundHead(request.reason, LIMITS.failureReasonChars)
+            : null;
         }
         // Compare-and-set on the status this writer observed: of several racing writers exactly
         // one matches; the others see 0 rows and re-evaluate against the new status.
@@ -204,7 +223,8 @@ export class TypeormAgentRepository extends AgentRepository {
         ...(patch.resumeToken !== undefined ? { resumeToken: patch.resumeToken } : {}),
         ...(patch.currentRunId !== undefined ? { currentRunId: patch.currentRunId } : {}),
       });
-      if (patch.intent !== undefined) values.intent = patch.intent === null ? null : boundHead(patch.intent, LIMITS.intentChars);
+      if (patch.intent !== undefined)
+        values.intent = patch.intent === null ? null : boundHead(patch.intent, LIMITS.intentChars);
       if (Object.keys(values).length === 0) return this.#load(manager, name);
       const result = await manager
         .createQueryBuilder()
@@ -214,7 +234,12 @@ export class TypeormAgentRepository extends AgentRepository {
         .execute();
       if (result.affected !== 1) {
         const now = await this.#findRow(manager, name);
-        throw new AgentTransitionInvalidError(name, now?.status ?? current.status, 'update', 'a finished agent cannot change');
+        throw new AgentTransitionInvalidError(
+          name,
+          now?.status ?? current.status,
+          'update',
+          'a finished agent cannot change',
+        );
       }
       return this.#load(manager, name);
     });
@@ -229,8 +254,10 @@ export class TypeormAgentRepository extends AgentRepository {
         throw new AgentTransitionInvalidError(name, status, 'delete', 'stop it first');
       }
       const { schemas } = this.db;
-      const del = (schema: typeof schemas.runs | typeof schemas.credentials | typeof schemas.agentLabels, column: string) =>
-        manager.createQueryBuilder().delete().from(schema).where(`${column} = :name`, { name }).execute();
+      const del = (
+        schema: typeof schemas.runs | typeof schemas.credentials | typeof schemas.agentLabels,
+        column: string,
+      ) => manager.createQueryBuilder().delete().from(schema).where(`${column} = :name`, { name }).execute();
       await del(schemas.runs, 'agent');
       await del(schemas.credentials, 'agent');
       await del(schemas.agentLabels, 'agent');
@@ -240,8 +267,18 @@ export class TypeormAgentRepository extends AgentRepository {
         .from(schemas.messages)
         .where('to_name = :name OR from_name = :name', { name })
         .execute();
-      await manager.createQueryBuilder().delete().from(schemas.messageCursors).where('recipient = :name', { name }).execute();
-      const result = await manager.createQueryBuilder().delete().from(schemas.agents).where('name = :name', { name }).execute();
+      await manager
+        .createQueryBuilder()
+        .delete()
+        .from(schemas.messageCursors)
+        .where('recipient = :name', { name })
+        .execute();
+      const result = await manager
+        .createQueryBuilder()
+        .delete()
+        .from(schemas.agents)
+        .where('name = :name', { name })
+        .execute();
       return result.affected === 1;
     });
   }
@@ -282,7 +319,8 @@ export class TypeormAgentRepository extends AgentRepository {
       if (filter.runtimes.length === 0) qb.andWhere('1 = 0');
       else qb.andWhere('a.runtime IN (:...runtimes)', { runtimes: filter.runtimes });
     }
-    if (filter.parentAgent !== undefined) qb.andWhere('a.parent_agent = :parent', { parent: filter.parentAgent });
+    if (filter.parentAgent !== undefined)
+      qb.andWhere('a.parent_agent = :parent', { parent: filter.parentAgent });
     if (filter.namePrefix !== undefined && filter.namePrefix !== '') {
       // SUBSTR, not LIKE: LIKE is case-insensitive on SQLite and case-sensitive on Postgres.
       qb.andWhere('SUBSTR(a.name, 1, :prefixLength) = :prefix', {
@@ -292,10 +330,13 @@ export class TypeormAgentRepository extends AgentRepository {
     }
     Object.entries(filter.labels ?? {}).forEach(([key, value], i) => {
       const table = this.db.dataSource.getMetadata(this.db.schemas.agentLabels).tableName;
-      qb.andWhere(`EXISTS (SELECT 1 FROM ${table} l${i} WHERE l${i}.agent = a.name AND l${i}.key = :k${i} AND l${i}.value = :v${i})`, {
-        [`k${i}`]: key,
-        [`v${i}`]: value,
-      });
+      qb.andWhere(
+        `EXISTS (SELECT 1 FROM ${table} l${i} WHERE l${i}.agent = a.name AND l${i}.key = :k${i} AND l${i}.value = :v${i})`,
+        {
+          [`k${i}`]: key,
+          [`v${i}`]: value,
+        },
+      );
     });
     return qb;
   }

@@ -1,4 +1,9 @@
-import { CredentialRepository, TOKEN_HASH_PATTERN, ValidationError, type GatewayCredential } from '@fracta/domain';
+import {
+  CredentialRepository,
+  TOKEN_HASH_PATTERN,
+  ValidationError,
+  type GatewayCredential,
+} from '@fracta/domain';
 
 import type { Db } from '../db.js';
 import { toCredential } from '../mappers.js';
@@ -11,7 +16,10 @@ export class TypeormCredentialRepository extends CredentialRepository {
 
   async issue(credential: Omit<GatewayCredential, 'revokedAt'>): Promise<GatewayCredential> {
     if (!TOKEN_HASH_PATTERN.test(credential.tokenHash)) {
-      throw new ValidationError('CREDENTIAL_INVALID', 'tokenHash must be a lowercase hex SHA-256 (64 characters)');
+      throw new ValidationError(
+        'CREDENTIAL_INVALID',
+        'tokenHash must be a lowercase hex SHA-256 (64 characters)',
+      );
     }
     const row: CredentialRow = {
       id: credential.id,

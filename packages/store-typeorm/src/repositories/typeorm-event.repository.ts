@@ -1,4 +1,10 @@
-import { EVENT_LIMITS, EventRepository, type AgentEvent, type EventDraft, type EventQuery } from '@fracta/domain';
+import {
+  EVENT_LIMITS,
+  EventRepository,
+  type AgentEvent,
+  type EventDraft,
+  type EventQuery,
+} from '@fracta/domain';
 import type { EntityManager } from 'typeorm';
 
 import type { Db } from '../db.js';

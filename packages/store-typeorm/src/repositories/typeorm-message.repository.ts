@@ -1,4 +1,11 @@
-import { LIMITS, MessageRepository, PAGE_MAX, ValidationError, type Message, type MessageDraft } from '@fracta/domain';
+import {
+  LIMITS,
+  MessageRepository,
+  PAGE_MAX,
+  ValidationError,
+  type Message,
+  type MessageDraft,
+} from '@fracta/domain';
 import type { EntityManager } from 'typeorm';
 
 import type { Db } from '../db.js';
@@ -9,13 +16,22 @@ import { checkLimit } from '../validation.js';
 const NAME = /^[a-zA-Z0-9][a-zA-Z0-9_-]{0,63}$/;
 
 function checkDraft(draft: MessageDraft): void {
-  for (const [field, value] of [['from', draft.from], ['to', draft.to]] as const) {
+  for (const [field, value] of [
+    ['from', draft.from],
+    ['to', draft.to],
+  ] as const) {
     if (!NAME.test(value)) {
-      throw new ValidationError('MESSAGE_INVALID', `message ${field} must be an agent or mailbox name, got ${JSON.stringify(value.slice(0, 80))}`);
+      throw new ValidationError(
+        'MESSAGE_INVALID',
+        `message ${field} must be an agent or mailbox name, got ${JSON.stringify(value.slice(0, 80))}`,
+      );
     }
   }
   if (draft.body.length === 0 || draft.body.length > LIMITS.messageBodyChars) {
-    throw new ValidationError('MESSAGE_INVALID', `message body must be 1-${LIMITS.messageBodyChars} characters, got ${draft.body.length}`);
+    throw new ValidationError(
+      'MESSAGE_INVALID',
+      `message body must be 1-${LIMITS.messageBodyChars} characters, got ${draft.body.length}`,
+    );
   }
 }
 
@@ -28,8 +44,18 @@ export class TypeormMessageRepository extends MessageRepository {
     checkDraft(draft);
     return await this.db.write(async (manager) => {
       await this.db.sequenced(manager, 'messages');
-      const row: Omit<MessageRow, 'id'> = { from_name: draft.from, to_name: draft.to, body: draft.body, created_at: draft.createdAt };
-      const result = await manager.createQueryBuilder().insert().into(this.db.schemas.messages).values(row).execute();
+      const row: Omit<MessageRow, 'id'> = {
+        from_name: draft.from,
+        to_name: draft.to,
+        body: draft.body,
+        created_at: draft.createdAt,
+      };
+      const result = await manager
+        .createQueryBuilder()
+        .insert()
+        .into(this.db.schemas.messages)
+        .values(row)
+        .execute();
       const id = Number((result.identifiers[0] as { id: unknown } | undefined)?.id);
       return toMessage({ ...row, id }, await this.#cursor(manager, draft.to));
     });
@@ -47,7 +73,9 @@ export class TypeormMessageRepository extends MessageRepository {
         .values({ recipient, last_read_id: 0 })
         .orIgnore()
         .execute();
-      const qb = manager.createQueryBuilder(this.db.schemas.messageCursors, 'c').where('c.recipient = :recipient', { recipient });
+      const qb = manager
+        .createQueryBuilder(this.db.schemas.messageCursors, 'c')
+        .where('c.recipient = :recipient', { recipient });
       if (this.db.dialect === 'postgres') qb.setLock('pessimistic_write');
       const cursor = (await qb.getOneOrFail()).last_read_id;
       const rows = await this.#after(manager, recipient, cursor, limit);

@@ -1,4 +1,12 @@
-import { AgentNotFoundError, InvariantViolationError, RunNotFoundError, RunRepository, type Run, type RunDraft, type RunFinish } from '@fracta/domain';
+import {
+  AgentNotFoundError,
+  InvariantViolationError,
+  RunNotFoundError,
+  RunRepository,
+  type Run,
+  type RunDraft,
+  type RunFinish,
+} from '@fracta/domain';
 
 import { isUniqueViolation, type Db } from '../db.js';
 import { toRun } from '../mappers.js';
@@ -12,7 +20,9 @@ export class TypeormRunRepository extends RunRepository {
   create(draft: RunDraft): Promise<Run> {
     return this.db.write(async (manager) => {
       // Lock the agent row: two runs of one agent created at once get seq n and n+1, not a clash.
-      const agentQuery = manager.createQueryBuilder(this.db.schemas.agents, 'a').where('a.name = :name', { name: draft.agent });
+      const agentQuery = manager
+        .createQueryBuilder(this.db.schemas.agents, 'a')
+        .where('a.name = :name', { name: draft.agent });
       if (this.db.dialect === 'postgres') agentQuery.setLock('pessimistic_write');
       if (!(await agentQuery.getOne())) throw new AgentNotFoundError(draft.agent);
       const max = await manager
@@ -34,7 +44,8 @@ export class TypeormRunRepository extends RunRepository {
       try {
         await manager.createQueryBuilder().insert().into(this.db.schemas.runs).values(row).execute();
       } catch (error) {
-        if (isUniqueViolation(error)) throw new InvariantViolationError(`run id ${draft.id} is already taken`, {}, { cause: error });
+        if (isUniqueViolation(error))
+          throw new InvariantViolationError(`run id ${draft.id} is already taken`, {}, { cause: error });
         throw error;
       }
       return toRun(row);
@@ -49,7 +60,10 @@ export class TypeormRunRepository extends RunRepository {
         .set({ status: finish.status, finished_at: finish.finishedAt, exit_code: finish.exitCode ?? null })
         .where("id = :id AND status = 'running'", { id })
         .execute();
-      const row = await manager.createQueryBuilder(this.db.schemas.runs, 'r').where('r.id = :id', { id }).getOne();
+      const row = await manager
+        .createQueryBuilder(this.db.schemas.runs, 'r')
+        .where('r.id = :id', { id })
+        .getOne();
       if (!row) throw new RunNotFoundError(id);
       return { applied: result.affected === 1, run: toRun(row) };
     });
@@ -57,7 +71,10 @@ export class TypeormRunRepository extends RunRepository {
 
   get(id: string): Promise<Run> {
     return this.db.read(async (manager) => {
-      const row = await manager.createQueryBuilder(this.db.schemas.runs, 'r').where('r.id = :id', { id }).getOne();
+      const row = await manager
+        .createQueryBuilder(this.db.schemas.runs, 'r')
+        .where('r.id = :id', { id })
+        .getOne();
       if (!row) throw new RunNotFoundError(id);
       return toRun(row);
     });

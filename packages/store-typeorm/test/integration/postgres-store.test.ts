@@ -1,7 +1,7 @@
 import net from 'node:net';
 
-import { afterAll, afterEach, beforeEach, describe, expect, it } from '@jest/globals';
 import { createTestDatabase, listTestDatabases, serverUrl, type TestDatabase } from '@fracta/test-postgres';
+import { afterAll, afterEach, beforeEach, describe, expect, it } from '@jest/globals';
 import pg from 'pg';
 
 import { openStore, type StateStore } from '../../src/index.js';
@@ -10,7 +10,9 @@ async function closedPort(): Promise<number> {
   return await new Promise((resolve) => {
     const server = net.createServer().listen(0, '127.0.0.1', () => {
       const { port } = server.address() as net.AddressInfo;
-      server.close(() => resolve(port));
+      server.close(() => {
+        resolve(port);
+      });
     });
   });
 }
@@ -46,17 +48,27 @@ describe('postgres state store', () => {
   });
 
   it('should migrate once even when several processes open a fresh database together', async () => {
-    stores.push(...(await Promise.all([1, 2, 3].map(() => openStore({ kind: 'postgres', url: database.url })))));
-    for (const store of stores) expect(await store.appliedMigrations()).toEqual(['InitialSchemaPostgres1763856000000']);
+    stores.push(
+      ...(await Promise.all([1, 2, 3].map(() => openStore({ kind: 'postgres', url: database.url })))),
+    );
+    for (const store of stores)
+      expect(await store.appliedMigrations()).toEqual(['InitialSchemaPostgres1763856000000']);
     const [a, b] = stores;
-    await a!.agents.create({ draft: { name: 'shared', runtime: 'command' }, trigger: 'start', at: new Date() });
+    await a!.agents.create({
+      draft: { name: 'shared', runtime: 'command' },
+      trigger: 'start',
+      at: new Date(),
+    });
     expect((await b!.agents.get('shared')).status).toBe('running');
   });
 
   it('should fail fast with a one-line error that hides the password when Postgres is unreachable', async () => {
     const port = await closedPort();
     const started = Date.now();
-    const error = await openStore({ kind: 'postgres', url: `postgres://fracta:hunter2@127.0.0.1:${port}/fracta` }).then(
+    const error = await openStore({
+      kind: 'postgres',
+      url: `postgres://fracta:hunter2@127.0.0.1:${port}/fracta`,
+    }).then(
       () => null,
       (e: unknown) => e as Error & { code: string; category: string },
     );
@@ -71,7 +83,11 @@ describe('postgres state store', () => {
   it('should recover after its connections are killed, losing nothing that was committed', async () => {
     const store = await openStore({ kind: 'postgres', url: database.url, poolMax: 2 });
     stores.push(store);
-    await store.agents.create({ draft: { name: 'survivor', runtime: 'command' }, trigger: 'start', at: new Date() });
+    await store.agents.create({
+      draft: { name: 'survivor', runtime: 'command' },
+      trigger: 'start',
+      at: new Date(),
+    });
     const killed = await admin(async (client) => {
       const result = await client.query(
         'SELECT pg_terminate_backend(pid) FROM pg_stat_activity WHERE datname = $1 AND pid <> pg_backend_pid()',

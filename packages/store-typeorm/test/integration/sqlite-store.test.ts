@@ -26,7 +26,11 @@ describe('sqlite state store', () => {
   it('should create the file with WAL journaling and apply the migrations once', async () => {
     const path = join(dir, 'nested', '.fracta', 'state.db');
     const first = await openStore({ kind: 'sqlite', path });
-    await first.agents.create({ draft: { name: 'keep', runtime: 'command' }, trigger: 'start', at: new Date() });
+    await first.agents.create({
+      draft: { name: 'keep', runtime: 'command' },
+      trigger: 'start',
+      at: new Date(),
+    });
     expect(await first.appliedMigrations()).toEqual(['InitialSchemaSqlite1763856000000']);
     await first.close();
 
@@ -54,26 +58,43 @@ describe('sqlite state store', () => {
   });
 
   it('should give exactly one winner per agent when two processes race on one file', async () => {
-    if (!existsSync(distIndex)) throw new Error('dist/ is missing: run `pnpm build` in packages/store-typeorm first');
+    if (!existsSync(distIndex))
+      throw new Error('dist/ is missing: run `pnpm build` in packages/store-typeorm first');
     const path = join(dir, 'race.db');
     const count = 150;
     const store = await openStore({ kind: 'sqlite', path });
     for (let i = 0; i < count; i++) {
-      await store.agents.create({ draft: { name: `race-${i}`, runtime: 'command' }, trigger: 'start', at: new Date() });
+      await store.agents.create({
+        draft: { name: `race-${i}`, runtime: 'command' },
+        trigger: 'start',
+        at: new Date(),
+      });
     }
     const before = await store.events.latestId();
 
     const workers = (['complete', 'stop'] as const).map((trigger) => {
-      const child = spawn(process.execPath, [join(import.meta.dirname, '../fixtures/race-worker.mjs'), distIndex.href, path, trigger, String(count)], {
-        stdio: ['pipe', 'pipe', 'inherit'],
-      });
+      const child = spawn(
+        process.execPath,
+        [
+          join(import.meta.dirname, '../fixtures/race-worker.mjs'),
+          distIndex.href,
+          path,
+          trigger,
+          String(count),
+        ],
+        {
+          stdio: ['pipe', 'pipe', 'inherit'],
+        },
+      );
       const lines = createInterface({ input: child.stdout });
       const iterator = lines[Symbol.asyncIterator]();
-      return { child, next: async () => (await iterator.next()).value as string };
+      return { child, next: async () => (await iterator.next()).value! };
     });
     for (const w of workers) expect(await w.next()).toBe('ready');
     for (const w of workers) w.child.stdin.write('go\n');
-    const results = await Promise.all(workers.map(async (w) => (JSON.parse(await w.next()) as { applied: string[] }).applied));
+    const results = await Promise.all(
+      workers.map(async (w) => (JSON.parse(await w.next()) as { applied: string[] }).applied),
+    );
 
     const [completed = [], stopped = []] = results;
     // Both processes must have won somewhere, or this run did not race at all.

@@ -1,1 +1,6 @@
-export { describeStoreContract, type ContractOptions, type ContractStore, type ContractSubject } from './store-contract.js';
+export {
+  describeStoreContract,
+  type ContractOptions,
+  type ContractStore,
+  type ContractSubject,
+} from './store-contract.js';

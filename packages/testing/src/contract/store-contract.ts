@@ -589,9 +589,9 @@ export function describeStoreContract(
         expect((await s.messages.readUnread('bob', 10)).map((m) => m.body)).toEqual(['m3', 'm4', 'm5']);
         expect(await s.messages.readUnread('bob', 10)).toEqual([]);
         expect(await s.messages.unreadCount('alice')).toBe(1);
-        expect((await s.messages.list('bob', { after: all[3]?.id ?? 0, limit: 10 })).map((m) => m.body)).toEqual([
-          'm5',
-        ]);
+        expect(
+          (await s.messages.list('bob', { after: all[3]?.id ?? 0, limit: 10 })).map((m) => m.body),
+        ).toEqual(['m5']);
       });
 
       it('should hand each message to exactly one of several concurrent readers', async () => {

@@ -1,0 +1,31 @@
+#!/usr/bin/env bash
+# The test command (README, .ci/run): sets up Node 24 and pnpm if needed, installs from the
+# lockfile, builds, then runs format check, lint, typecheck, knip, unit and integration tests.
+# Postgres: PG_URL when set, otherwise each integration suite starts an embedded Postgres.
+# Ends with one line "N passed, N failed" totalled over every Jest suite; exits non-zero on
+# any failure anywhere.
+set -euo pipefail
+cd "$(dirname "${BASH_SOURCE[0]}")/.."
+# shellcheck source=toolchain.sh
+source scripts/toolchain.sh
+
+step() { printf '\n==> %s\n' "$*"; }
+status=0
+
+step "install (Node $(node --version), pnpm $(pnpm --version))"
+pnpm install --frozen-lockfile --reporter=append-only 2>&1 | grep -vE 'gyp info|^\s*$' | tail -n 25
+
+step "build"
+pnpm exec turbo run build --output-logs=errors-only
+
+step "format, lint, typecheck, knip"
+pnpm exec prettier --check . --log-level warn || status=1
+pnpm exec turbo run lint typecheck --continue --output-logs=errors-only || status=1
+pnpm exec knip --no-progress || status=1
+
+step "tests (Postgres: ${PG_URL:+PG_URL}${PG_URL:-embedded})"
+rm -rf apps/*/reports packages/*/reports
+pnpm exec turbo run test test:integration --continue --concurrency=2 || status=1
+
+node scripts/test-totals.mjs || status=1
+exit "$status"

@@ -23,7 +23,7 @@ pnpm exec prettier --check . --log-level warn || status=1
 pnpm exec turbo run lint typecheck --continue --output-logs=errors-only || status=1
 pnpm exec knip --no-progress || status=1
 
-step "tests (Postgres: ${PG_URL:+PG_URL}${PG_URL:-embedded})"
+step "tests (Postgres: $([ -n "${PG_URL:-}" ] && echo "PG_URL" || echo "embedded, started by the test harness"))"
 rm -rf apps/*/reports packages/*/reports
 pnpm exec turbo run test test:integration --continue --concurrency=2 || status=1
 

@@ -51,6 +51,7 @@ export default async function globalSetup() {
       );
     }
     process.env.FRACTA_TEST_PG_SOURCE = 'PG_URL';
+    process.stderr.write(`\n[test-postgres] using PG_URL=${redact(process.env.PG_URL)}\n`);
     return;
   }
   const started = Date.now();
@@ -75,5 +76,6 @@ export default async function globalSetup() {
   await server.start();
   globalThis.__fractaEmbeddedPostgres = { server, dir };
   process.env.PG_URL = `postgres://postgres:postgres@127.0.0.1:${port}/postgres`;
-  process.env.FRACTA_TEST_PG_SOURCE = `embedded (${Date.now() - started} ms to start)`;
+  process.env.FRACTA_TEST_PG_SOURCE = 'embedded';
+  process.stderr.write(`\n[test-postgres] embedded PostgreSQL on 127.0.0.1:${port}, ready in ${Date.now() - started} ms\n`);
 }

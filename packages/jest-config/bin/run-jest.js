@@ -7,7 +7,9 @@ import { mkdirSync } from 'node:fs';
 import { createRequire } from 'node:module';
 import { dirname, join } from 'node:path';
 
-const [tier, ...rest] = process.argv.slice(2);
+const [tier, ...given] = process.argv.slice(2);
+// `pnpm test -- --flag` forwards the `--` itself; Jest would take what follows as a path pattern.
+const rest = given[0] === '--' ? given.slice(1) : given;
 if (tier !== 'unit' && tier !== 'integration') {
   console.error('usage: fracta-jest unit|integration [jest args]');
   process.exit(2);

@@ -6,4 +6,5 @@ export * from './lifecycle.js';
 export * from './message.js';
 export * from './mission.js';
 export * from './ports.js';
+export * from './records.js';
 export * from './run.js';

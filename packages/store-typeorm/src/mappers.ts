@@ -43,6 +43,30 @@ export function toAgent(row: AgentRow, labels: Record<string, string>): Agent {
   };
 }
 
+/** Everything but the store-assigned `seq`; labels live in their own table. */
+export function toAgentRow(agent: Agent): Omit<AgentRow, 'seq'> {
+  return {
+    name: agent.name,
+    runtime: agent.runtime,
+    mode: agent.mode,
+    status: agent.status,
+    workspace_path: agent.workspacePath,
+    branch: agent.branch,
+    base_branch: agent.baseBranch,
+    resume_token: agent.resumeToken,
+    intent: agent.intent,
+    last_output: agent.lastOutput,
+    parent_agent: agent.parentAgent,
+    created_at: agent.createdAt,
+    started_at: agent.startedAt,
+    finished_at: agent.finishedAt,
+    exit_code: agent.exitCode,
+    failure_reason: agent.failureReason,
+    usage_json: agent.usage === null ? null : JSON.stringify(agent.usage),
+    current_run_id: agent.currentRunId,
+  };
+}
+
 export function toEvent(row: EventRow): AgentEvent {
   return {
     id: row.id,

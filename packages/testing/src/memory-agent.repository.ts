@@ -1,4 +1,7 @@
 import {
+  checkLimit,
+  newAgentRecord,
+  creationEvent,
   type Agent,
   AgentAlreadyExistsError,
   type AgentEvent,
@@ -7,7 +10,6 @@ import {
   AgentNotFoundError,
   AgentRepository,
   AgentTransitionInvalidError,
-  assertAgentName,
   boundHead,
   boundTail,
   canTransition,
@@ -24,11 +26,10 @@ import {
   type TransitionRequest,
   type TransitionResult,
   ValidationError,
-  validateLabels,
 } from '@fracta/domain';
 
 import { MemoryStoreState, type StoredAgent } from './memory-store-state.js';
-import { checkLimit, copyAgent, copyDate, copyEvent, type Mutable, settle } from './memory-support.js';
+import { copyAgent, copyDate, copyEvent, type Mutable, settle } from './memory-support.js';
 
 const CURSOR_PREFIX = 'agents:';
 
@@ -46,42 +47,10 @@ export class MemoryAgentRepository extends AgentRepository {
 
   override create(request: CreateAgentRequest): Promise<{ agent: Agent; event: AgentEvent }> {
     return settle(() => {
-      const { draft, trigger, at } = request;
-      const name = assertAgentName(draft.name);
-      const labels = validateLabels(draft.labels ?? {});
+      const agent = newAgentRecord(request);
+      const name = agent.name;
       if (this.state.agents.has(name)) throw new AgentAlreadyExistsError(name);
-      const status = nextStatus(null, trigger, name);
-      const agent: Agent = {
-        name,
-        runtime: draft.runtime,
-        mode: draft.mode ?? 'batch',
-        status,
-        workspacePath: draft.workspacePath ?? null,
-        branch: draft.branch ?? null,
-        baseBranch: draft.baseBranch ?? null,
-        resumeToken: null,
-        intent: null,
-        lastOutput: null,
-        parentAgent: draft.parentAgent ?? null,
-        labels,
-        createdAt: copyDate(at),
-        startedAt: trigger === 'start' ? copyDate(at) : null,
-        finishedAt: null,
-        exitCode: null,
-        failureReason: null,
-        usage: null,
-        currentRunId: request.run ?? null,
-      };
-      const event = this.state.appendEvent(
-        lifecycleEvent({
-          agent: name,
-          run: request.run ?? null,
-          from: null,
-          trigger,
-          at,
-          attrs: { runtime: agent.runtime, ...request.attrs },
-        }),
-      );
+      const event = this.state.appendEvent(creationEvent(request));
       this.state.agents.set(name, { seq: this.state.nextAgentSeq(), agent });
       return { agent: copyAgent(agent), event: copyEvent(event) };
     });

@@ -1,4 +1,5 @@
 import {
+  checkLimit,
   type AgentEvent,
   type EventDraft,
   type EventQuery,
@@ -7,7 +8,7 @@ import {
 } from '@fracta/domain';
 
 import { MemoryStoreState } from './memory-store-state.js';
-import { checkLimit, copyEvent, settle } from './memory-support.js';
+import { copyEvent, settle } from './memory-support.js';
 
 /** EventRepository in memory: ids 1, 2, 3, … in append order; drafts validated like a store would. */
 export class MemoryEventRepository extends EventRepository {

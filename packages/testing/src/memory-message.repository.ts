@@ -1,17 +1,14 @@
 import {
-  CONTROL_PLANE_MAILBOX,
-  HOST_MAILBOX,
-  isValidAgentName,
-  LIMITS,
+  checkLimit,
+  validateMessageDraft,
   type Message,
   type MessageDraft,
   MessageRepository,
   PAGE_MAX,
-  ValidationError,
 } from '@fracta/domain';
 
 import { MemoryStoreState, type StoredMessage } from './memory-store-state.js';
-import { checkLimit, copyDate, settle } from './memory-support.js';
+import { copyDate, settle } from './memory-support.js';
 
 /** MessageRepository in memory: ids 1, 2, …; a read cursor per recipient decides the read flag. */
 export class MemoryMessageRepository extends MessageRepository {
@@ -24,22 +21,7 @@ export class MemoryMessageRepository extends MessageRepository {
 
   override send(draft: MessageDraft): Promise<Message> {
     return settle(() => {
-      for (const field of ['from', 'to'] as const) {
-        if (!isValidAgentName(draft[field])) {
-          throw new ValidationError(
-            'MESSAGE_INVALID',
-            `message ${field} must be an agent name or a reserved mailbox ('${HOST_MAILBOX}', '${CONTROL_PLANE_MAILBOX}')`,
-            { field },
-          );
-        }
-      }
-      if (draft.body.length === 0 || draft.body.length > LIMITS.messageBodyChars) {
-        throw new ValidationError(
-          'MESSAGE_INVALID',
-          `a message body must be 1 to ${LIMITS.messageBodyChars} characters: got ${draft.body.length}`,
-          { bodyChars: draft.body.length },
-        );
-      }
+      validateMessageDraft(draft);
       const message: StoredMessage = {
         id: this.state.nextMessageId(),
         from: draft.from,

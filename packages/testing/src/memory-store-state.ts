@@ -1,14 +1,11 @@
 import {
+  validateEventDraft,
   type Agent,
   type AgentEvent,
   AgentNotFoundError,
-  EVENT_LIMITS,
-  EVENT_OUTCOMES,
-  EVENT_SEVERITIES,
   type EventDraft,
   type GatewayCredential,
   type Run,
-  ValidationError,
 } from '@fracta/domain';
 
 import { copyDate } from './memory-support.js';
@@ -26,8 +23,6 @@ export interface StoredMessage {
   readonly body: string;
   readonly createdAt: Date;
 }
-
-const EVENT_FIELDS = ['component', 'category', 'resource', 'action'] as const;
 
 /**
  * The tables of one in-memory store, shared by its repositories. Every repository method does
@@ -72,7 +67,7 @@ export class MemoryStoreState {
 
   /** Validates and appends one event; throws before changing anything. Returns the stored event. */
   appendEvent(draft: EventDraft): AgentEvent {
-    validateEvent(draft);
+    validateEventDraft(draft);
     const event: AgentEvent = {
       id: this.events.length + 1,
       ts: copyDate(draft.ts),
@@ -88,44 +83,5 @@ export class MemoryStoreState {
     };
     this.events.push(event);
     return event;
-  }
-}
-
-function invalidEvent(message: string, details: Record<string, unknown> = {}): ValidationError {
-  return new ValidationError('EVENT_INVALID', message, details);
-}
-
-function validateEvent(draft: EventDraft): void {
-  for (const field of EVENT_FIELDS) {
-    const value = draft[field];
-    if (value.length === 0 || value.length > EVENT_LIMITS.fieldChars) {
-      throw invalidEvent(`event ${field} must be 1 to ${EVENT_LIMITS.fieldChars} characters`, { field });
-    }
-  }
-  if (!EVENT_OUTCOMES.includes(draft.outcome)) {
-    throw invalidEvent(`event outcome must be one of ${EVENT_OUTCOMES.join(', ')}`, { field: 'outcome' });
-  }
-  if (!EVENT_SEVERITIES.includes(draft.severity)) {
-    throw invalidEvent(`event severity must be one of ${EVENT_SEVERITIES.join(', ')}`, { field: 'severity' });
-  }
-  if (Number.isNaN(draft.ts.getTime())) {
-    throw invalidEvent('event ts must be a valid date', { field: 'ts' });
-  }
-  const attrs = Object.entries(draft.attrs);
-  if (attrs.length > EVENT_LIMITS.attrs) {
-    throw invalidEvent(`an event has at most ${EVENT_LIMITS.attrs} attrs: got ${attrs.length}`, {
-      field: 'attrs',
-    });
-  }
-  for (const [key, value] of attrs) {
-    if (value.length > EVENT_LIMITS.attrValueChars) {
-      throw invalidEvent(
-        `event attr "${key.slice(0, 80)}" is longer than ${EVENT_LIMITS.attrValueChars} characters`,
-        {
-          field: 'attrs',
-          attr: key.slice(0, 80),
-        },
-      );
-    }
   }
 }

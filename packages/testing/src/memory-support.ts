@@ -1,11 +1,5 @@
 /** Helpers shared by the in-memory fakes: copies (callers never hold stored objects) and checks. */
-import {
-  type Agent,
-  type AgentEvent,
-  type GatewayCredential,
-  type Run,
-  ValidationError,
-} from '@fracta/domain';
+import { type Agent, type AgentEvent, type GatewayCredential, type Run } from '@fracta/domain';
 
 export type Mutable<T> = { -readonly [K in keyof T]: T[K] };
 
@@ -48,18 +42,4 @@ export function copyCredential(credential: GatewayCredential): GatewayCredential
     expiresAt: copyDate(credential.expiresAt),
     revokedAt: copyDate(credential.revokedAt),
   };
-}
-
-/** ValidationError PAGE_LIMIT_INVALID unless `limit` is an integer in 1..max. */
-export function checkLimit(limit: number, max: number): void {
-  if (!Number.isInteger(limit) || limit < 1 || limit > max) {
-    throw new ValidationError(
-      'PAGE_LIMIT_INVALID',
-      `page limit must be an integer from 1 to ${max}: got ${limit}`,
-      {
-        limit,
-        max,
-      },
-    );
-  }
 }

@@ -3,18 +3,18 @@ import {
   AgentNotFoundError,
   AgentRepository,
   AgentTransitionInvalidError,
-  assertAgentName,
   boundHead,
   boundTail,
   checkTransition,
+  creationEvent,
   fromStatuses,
   isLive,
   isTerminal,
   LIMITS,
   lifecycleEvent,
   LIVE_STATUSES,
+  newAgentRecord,
   targetStatus,
-  validateLabels,
   type Agent,
   type AgentEvent,
   type AgentFilter,
@@ -29,7 +29,7 @@ import {
 import type { EntityManager, SelectQueryBuilder } from 'typeorm';
 
 import { isUniqueViolation, type Db } from '../db.js';
-import { toAgent } from '../mappers.js';
+import { toAgent, toAgentRow } from '../mappers.js';
 import type { AgentRow } from '../rows.js';
 import { checkPageLimit, decodeCursor, encodeCursor } from '../validation.js';
 
@@ -64,38 +64,25 @@ export class TypeormAgentRepository extends AgentRepository {
   }
 
   async create(request: CreateAgentRequest): Promise<{ agent: Agent; event: AgentEvent }> {
-    const { draft, trigger, at } = request;
-    const name = assertAgentName(draft.name);
-    const labels = validateLabels(draft.labels ?? {});
+    const agent = newAgentRecord(request);
     return await this.db.write(async (manager) => {
-      if (await this.#findRow(manager, name)) throw new AgentAlreadyExistsError(name);
-      const row: Omit<AgentRow, 'seq'> = {
-        name,
-        runtime: draft.runtime,
-        mode: draft.mode ?? 'batch',
-        status: targetStatus(trigger),
-        workspace_path: draft.workspacePath ?? null,
-        branch: draft.branch ?? null,
-        base_branch: draft.baseBranch ?? null,
-        resume_token: null,
-        intent: null,
-        last_output: null,
-        parent_agent: draft.parentAgent ?? null,
-        created_at: at,
-        started_at: trigger === 'start' ? at : null,
-        finished_at: null,
-        exit_code: null,
-        failure_reason: null,
-        usage_json: null,
-        current_run_id: request.run ?? null,
-      };
+      if (await this.#findRow(manager, agent.name)) throw new AgentAlreadyExistsError(agent.name);
       try {
-        await manager.createQueryBuilder().insert().into(this.db.schemas.agents).values(row).execute();
+        await manager
+          .createQueryBuilder()
+          .insert()
+          .into(this.db.schemas.agents)
+          .values(toAgentRow(agent))
+          .execute();
       } catch (error) {
-        if (isUniqueViolation(error)) throw new AgentAlreadyExistsError(name);
+        if (isUniqueViolation(error)) throw new AgentAlreadyExistsError(agent.name);
         throw error;
       }
-      const labelRows = Object.entries(labels).map(([key, value]) => ({ agent: name, key, value }));
+      const labelRows = Object.entries(agent.labels).map(([key, value]) => ({
+        agent: agent.name,
+        key,
+        value,
+      }));
       if (labelRows.length > 0) {
         await manager
           .createQueryBuilder()
@@ -104,19 +91,8 @@ export class TypeormAgentRepository extends AgentRepository {
           .values(labelRows)
           .execute();
       }
-      const event = await appendEvent(
-        this.db,
-        manager,
-        lifecycleEvent({
-          agent: name,
-          run: request.run ?? null,
-          from: null,
-          trigger,
-          at,
-          attrs: { ...request.attrs, runtime: draft.runtime },
-        }),
-      );
-      return { agent: await this.#load(manager, name), event };
+      const event = await appendEvent(this.db, manager, creationEvent(request));
+      return { agent: await this.#load(manager, agent.name), event };
     });
   }
 

@@ -1,6 +1,8 @@
 import {
+  checkLimit,
   EVENT_LIMITS,
   EventRepository,
+  validateEventDraft,
   type AgentEvent,
   type EventDraft,
   type EventQuery,
@@ -10,11 +12,10 @@ import type { EntityManager } from 'typeorm';
 import type { Db } from '../db.js';
 import { toEvent } from '../mappers.js';
 import type { EventRow } from '../rows.js';
-import { checkEventDraft, checkLimit } from '../validation.js';
 
 /** Appends inside the caller's transaction (the lifecycle writes use this to stay atomic). */
 export async function appendEvent(db: Db, manager: EntityManager, draft: EventDraft): Promise<AgentEvent> {
-  checkEventDraft(draft);
+  validateEventDraft(draft);
   await db.sequenced(manager, 'events');
   const row: Omit<EventRow, 'id'> = {
     ts: draft.ts,
@@ -39,7 +40,7 @@ export class TypeormEventRepository extends EventRepository {
   }
 
   async append(draft: EventDraft): Promise<AgentEvent> {
-    checkEventDraft(draft);
+    validateEventDraft(draft);
     return await this.db.write((manager) => appendEvent(this.db, manager, draft));
   }
 

@@ -1,8 +1,8 @@
 import {
-  LIMITS,
+  checkLimit,
   MessageRepository,
   PAGE_MAX,
-  ValidationError,
+  validateMessageDraft,
   type Message,
   type MessageDraft,
 } from '@fracta/domain';
@@ -11,29 +11,6 @@ import type { EntityManager } from 'typeorm';
 import type { Db } from '../db.js';
 import { toMessage } from '../mappers.js';
 import type { MessageRow } from '../rows.js';
-import { checkLimit } from '../validation.js';
-
-const NAME = /^[a-zA-Z0-9][a-zA-Z0-9_-]{0,63}$/;
-
-function checkDraft(draft: MessageDraft): void {
-  for (const [field, value] of [
-    ['from', draft.from],
-    ['to', draft.to],
-  ] as const) {
-    if (!NAME.test(value)) {
-      throw new ValidationError(
-        'MESSAGE_INVALID',
-        `message ${field} must be an agent or mailbox name, got ${JSON.stringify(value.slice(0, 80))}`,
-      );
-    }
-  }
-  if (draft.body.length === 0 || draft.body.length > LIMITS.messageBodyChars) {
-    throw new ValidationError(
-      'MESSAGE_INVALID',
-      `message body must be 1-${LIMITS.messageBodyChars} characters, got ${draft.body.length}`,
-    );
-  }
-}
 
 export class TypeormMessageRepository extends MessageRepository {
   constructor(private readonly db: Db) {
@@ -41,7 +18,7 @@ export class TypeormMessageRepository extends MessageRepository {
   }
 
   async send(draft: MessageDraft): Promise<Message> {
-    checkDraft(draft);
+    validateMessageDraft(draft);
     return await this.db.write(async (manager) => {
       await this.db.sequenced(manager, 'messages');
       const row: Omit<MessageRow, 'id'> = {

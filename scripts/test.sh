@@ -21,7 +21,7 @@ pnpm exec turbo run build --output-logs=errors-only
 step "format, lint, typecheck, knip"
 pnpm exec prettier --check . --log-level warn || status=1
 pnpm exec turbo run lint typecheck --continue --output-logs=errors-only || status=1
-pnpm exec knip --no-progress || status=1
+pnpm exec knip --no-progress --no-config-hints || status=1
 
 step "tests (Postgres: $([ -n "${PG_URL:-}" ] && echo "PG_URL" || echo "embedded, started by the test harness"))"
 rm -rf apps/*/reports packages/*/reports

@@ -77,5 +77,7 @@ export default async function globalSetup() {
   globalThis.__fractaEmbeddedPostgres = { server, dir };
   process.env.PG_URL = `postgres://postgres:postgres@127.0.0.1:${port}/postgres`;
   process.env.FRACTA_TEST_PG_SOURCE = 'embedded';
-  process.stderr.write(`\n[test-postgres] embedded PostgreSQL on 127.0.0.1:${port}, ready in ${Date.now() - started} ms\n`);
+  process.stderr.write(
+    `\n[test-postgres] embedded PostgreSQL on 127.0.0.1:${port}, ready in ${Date.now() - started} ms\n`,
+  );
 }

@@ -3,7 +3,6 @@
  * table needs a dialect-specific time type (timestamptz on Postgres, datetime text on SQLite),
  * and because it keeps the package free of decorator metadata in ESM.
  */
-/* eslint-disable @typescript-eslint/no-unsafe-class-instance-assignment -- TypeORM declares EntitySchemaOptions as a class but documents plain object literals as its input. */
 import {
   EntitySchema,
   type ColumnType,

@@ -1,0 +1,82 @@
+/**
+ * Composition root: fracta.yaml → token → state store → logger → HTTP server, and an orderly
+ * shutdown on SIGTERM/SIGINT. Every start-up failure is one line naming the fix, with an exit code
+ * by kind: 2 bad config, 3 store unavailable, 4 address in use.
+ */
+import 'reflect-metadata';
+
+import { rm, writeFile } from 'node:fs/promises';
+import { join } from 'node:path';
+
+import { ConfigError, loadConfig } from '@fracta/config';
+import { isDomainError } from '@fracta/domain';
+import { createPinoLogger, toPino } from '@fracta/logger';
+import { openStore } from '@fracta/store-typeorm';
+
+import { loadOrCreateToken, toAppConfig } from './config.js';
+import { createApp } from './http/create-app.js';
+import { randomToken, SystemClock, TimestampIdGenerator } from './system.js';
+
+function fail(message: string, code: number): never {
+  process.stderr.write(`fracta controlplane: ${message}\n`);
+  process.exit(code);
+}
+
+let loaded;
+try {
+  loaded = await loadConfig({ cwd: process.cwd(), env: process.env, path: process.env.FRACTA_CONFIG });
+} catch (error) {
+  if (error instanceof ConfigError) fail(error.message, 2);
+  throw error;
+}
+
+const token =
+  loaded.config.control_plane_api.token ?? (await loadOrCreateToken(loaded.projectRoot, randomToken));
+const config = toAppConfig({ fracta: loaded.config, projectRoot: loaded.projectRoot, token });
+const logger = createPinoLogger({ level: config.log.level, name: 'controlplane' });
+
+const store = await openStore(config.store).catch((error: unknown) =>
+  fail(isDomainError(error) ? error.message : String(error), 3),
+);
+const clock = new SystemClock();
+const app = await createApp({
+  config,
+  store,
+  clock,
+  ids: new TimestampIdGenerator(clock),
+  pino: toPino(logger),
+});
+
+try {
+  await app.listen({ host: config.http.host, port: config.http.port });
+} catch (error) {
+  await store.close();
+  if ((error as { code?: string }).code === 'EADDRINUSE') {
+    fail(
+      `${config.http.host}:${config.http.port} is already in use: stop what listens there (fracta controlplane status), or set control_plane_api.listen in fracta.yaml`,
+      4,
+    );
+  }
+  throw error;
+}
+
+const pidFile = join(config.projectRoot, '.fracta', 'controlplane.pid');
+await writeFile(pidFile, `${process.pid}\n`, { mode: 0o600 });
+logger.info('controlplane listening', {
+  host: config.http.host,
+  port: config.http.port,
+  store: config.store.kind,
+});
+
+let stopping = false;
+async function shutdown(signal: string): Promise<void> {
+  if (stopping) return;
+  stopping = true;
+  logger.info('controlplane stopping', { signal });
+  await app.close();
+  await store.close();
+  await rm(pidFile, { force: true });
+  process.exit(0);
+}
+process.once('SIGTERM', () => void shutdown('SIGTERM'));
+process.once('SIGINT', () => void shutdown('SIGINT'));

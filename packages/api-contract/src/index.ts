@@ -1,0 +1,3 @@
+export * from './agents.contract.js';
+export * from './errors.contract.js';
+export * from './events.contract.js';

@@ -223,6 +223,8 @@ export const runViewSchema = z.strictObject({
 });
 export type RunView = z.infer<typeof runViewSchema>;
 
+export const runsPageSchema = z.strictObject({ runs: z.array(runViewSchema) });
+
 export function toRunView(run: Run): RunView {
   return {
     id: run.id,

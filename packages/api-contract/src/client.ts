@@ -1,0 +1,180 @@
+/**
+ * The thin client of the control plane (CLI, host MCP server, daemon): HTTP + bearer token, every
+ * response validated against the contract, every failure a domain error with the server's code.
+ */
+import { DomainError, type ErrorCategory } from '@fracta/domain';
+import type { z } from 'zod';
+
+import {
+  agentsPageSchema,
+  agentViewSchema,
+  runsPageSchema,
+  type AgentsPage,
+  type AgentView,
+  type RunView,
+} from './agents.contract.js';
+import { errorBodySchema } from './errors.contract.js';
+import { eventsPageSchema, eventViewSchema, type EventsPage, type EventView } from './events.contract.js';
+
+export class ControlPlaneError extends DomainError {
+  readonly code: string;
+  readonly category: ErrorCategory;
+  constructor(
+    code: string,
+    category: ErrorCategory,
+    message: string,
+    readonly status: number,
+  ) {
+    super(message, { status });
+    this.code = code;
+    this.category = category;
+  }
+}
+
+export class ControlPlaneUnreachableError extends DomainError {
+  readonly code = 'CONTROL_PLANE_UNREACHABLE';
+  readonly category = 'transient';
+}
+
+function categoryOf(status: number): ErrorCategory {
+  if (status === 400 || status === 413 || status === 422) return 'invalid';
+  if (status === 401 || status === 403) return 'forbidden';
+  if (status === 404) return 'not_found';
+  if (status === 409) return 'conflict';
+  if (status === 503 || status === 502 || status === 504) return 'transient';
+  return 'bug';
+}
+
+export interface ClientOptions {
+  readonly baseUrl: string;
+  readonly token: string;
+  readonly timeoutMs?: number;
+}
+
+type Query = Record<string, string | number | boolean | undefined>;
+
+export class ControlPlaneClient {
+  readonly #base: string;
+
+  constructor(private readonly options: ClientOptions) {
+    this.#base = options.baseUrl.replace(/\/+$/, '');
+  }
+
+  async health(): Promise<{ status: string; uptime_s: number }> {
+    const response = await this.#send('GET', '/healthz', undefined, {});
+    return (await response.json()) as { status: string; uptime_s: number };
+  }
+
+  listAgents(query: Query = {}): Promise<AgentsPage> {
+    return this.#json('GET', '/api/v1/agents', agentsPageSchema, query);
+  }
+
+  getAgent(name: string): Promise<AgentView> {
+    return this.#json('GET', `/api/v1/agents/${encodeURIComponent(name)}`, agentViewSchema);
+  }
+
+  async runs(name: string): Promise<RunView[]> {
+    return (await this.#json('GET', `/api/v1/agents/${encodeURIComponent(name)}/runs`, runsPageSchema)).runs;
+  }
+
+  events(query: Query = {}): Promise<EventsPage> {
+    return this.#json('GET', '/api/v1/events', eventsPageSchema, query);
+  }
+
+  /** Server-sent events from `since` (or from now), until `signal` aborts. */
+  async *watch(query: { since?: number; agent?: string }, signal: AbortSignal): AsyncGenerator<EventView> {
+    const response = await this.#send(
+      'GET',
+      '/api/v1/watch',
+      undefined,
+      { since: query.since, agent: query.agent },
+      signal,
+      false,
+    );
+    const body = response.body;
+    if (!body) return;
+    const decoder = new TextDecoder();
+    let buffer = '';
+    try {
+      for await (const chunk of body as AsyncIterable<Uint8Array>) {
+        buffer += decoder.decode(chunk, { stream: true });
+        let end = buffer.indexOf('\n\n');
+        while (end >= 0) {
+          const frame = buffer.slice(0, end);
+          buffer = buffer.slice(end + 2);
+          const data = frame
+            .split('\n')
+            .filter((line) => line.startsWith('data: '))
+            .map((line) => line.slice(6))
+            .join('\n');
+          if (data !== '') yield eventViewSchema.parse(JSON.parse(data));
+          end = buffer.indexOf('\n\n');
+        }
+      }
+    } catch (error) {
+      if (signal.aborted) return;
+      throw error;
+    }
+  }
+
+  async #json<S extends z.ZodType>(
+    method: string,
+    path: string,
+    schema: S,
+    query: Query = {},
+    body?: unknown,
+  ): Promise<z.output<S>> {
+    const response = await this.#send(method, path, body, query);
+    return schema.parse(await response.json());
+  }
+
+  async #send(
+    method: string,
+    path: string,
+    body: unknown,
+    query: Query,
+    signal?: AbortSignal,
+    timeout = true,
+  ): Promise<Response> {
+    const url = new URL(`${this.#base}${path}`);
+    for (const [key, value] of Object.entries(query))
+      if (value !== undefined) url.searchParams.set(key, String(value));
+    const signals = [
+      signal,
+      timeout ? AbortSignal.timeout(this.options.timeoutMs ?? 30_000) : undefined,
+    ].filter((s): s is AbortSignal => s !== undefined);
+    let response: Response;
+    try {
+      response = await fetch(url, {
+        method,
+        headers: {
+          authorization: `Bearer ${this.options.token}`,
+          ...(body === undefined ? {} : { 'content-type': 'application/json' }),
+        },
+        ...(body === undefined ? {} : { body: JSON.stringify(body) }),
+        ...(signals.length > 0 ? { signal: AbortSignal.any(signals) } : {}),
+      });
+    } catch (error) {
+      const cause = (error as { cause?: { code?: string } }).cause?.code ?? (error as Error).name;
+      throw new ControlPlaneUnreachableError(
+        `control plane not reachable at ${this.#base} (${cause}): start it with 'fracta controlplane start', or check control_plane_api.url`,
+        {},
+        { cause: error },
+      );
+    }
+    if (response.ok) return response;
+    const text = await response.text();
+    let parsed: z.infer<typeof errorBodySchema> | undefined;
+    try {
+      parsed = errorBodySchema.parse(JSON.parse(text));
+    } catch {
+      parsed = undefined;
+    }
+    throw new ControlPlaneError(
+      parsed?.error.code ?? `HTTP_${response.status}`,
+      categoryOf(response.status),
+      parsed?.error.message ?? `control plane answered ${response.status}: ${text.slice(0, 200)}`,
+      response.status,
+    );
+  }
+}

@@ -1,3 +1,4 @@
+#!/usr/bin/env node
 /**
  * Composition root: fracta.yaml → token → state store → logger → HTTP server, and an orderly
  * shutdown on SIGTERM/SIGINT. Every start-up failure is one line naming the fix, with an exit code

@@ -1,0 +1,115 @@
+/**
+ * Starting, stopping and finding the local control plane: a detached `fracta-controlplane`
+ * process in the project root, its pid in .fracta/controlplane.pid, its log in .fracta/logs/.
+ */
+import { spawn } from 'node:child_process';
+import { mkdir, open, readFile, rm } from 'node:fs/promises';
+import { createRequire } from 'node:module';
+import { dirname, join } from 'node:path';
+import { setTimeout as sleep } from 'node:timers/promises';
+
+import { ControlPlaneClient, ControlPlaneUnreachableError } from '@fracta/api-contract';
+import { ValidationError } from '@fracta/domain';
+
+import { tokenFor, type Project } from './project.js';
+
+export function controlPlaneEntry(): string {
+  const require = createRequire(import.meta.url);
+  const manifest = require.resolve('controlplane/package.json');
+  const { bin } = require('controlplane/package.json') as { bin: Record<string, string> };
+  return join(dirname(manifest), bin['fracta-controlplane'] ?? 'dist/main.js');
+}
+
+export async function readPid(project: Project): Promise<number | undefined> {
+  try {
+    const pid = Number((await readFile(project.pidFile, 'utf8')).trim());
+    if (!Number.isInteger(pid) || pid <= 0) return undefined;
+    process.kill(pid, 0);
+    return pid;
+  } catch {
+    return undefined;
+  }
+}
+
+export async function isServing(project: Project, env: NodeJS.ProcessEnv): Promise<boolean> {
+  try {
+    // Short timeout: something else listening on the port must not stall the caller.
+    const probe = new ControlPlaneClient({
+      baseUrl: project.baseUrl,
+      token: (await tokenFor(project, env)) ?? '',
+      timeoutMs: 1_000,
+    });
+    await probe.health();
+    return true;
+  } catch {
+    return false;
+  }
+}
+
+/** Starts it in the background and waits until /healthz answers; a failed start shows its log. */
+export async function startInBackground(
+  project: Project,
+  env: NodeJS.ProcessEnv,
+  progress: (line: string) => void,
+  timeoutMs = 20_000,
+): Promise<number> {
+  if (!project.local) {
+    throw new ValidationError(
+      'CONTROL_PLANE_REMOTE',
+      `this project uses the shared control plane at ${project.baseUrl} (control_plane_api.url): there is nothing to start here`,
+    );
+  }
+  await mkdir(dirname(project.logFile), { recursive: true });
+  const log = await open(project.logFile, 'a', 0o600);
+  const child = spawn(process.execPath, [controlPlaneEntry()], {
+    cwd: project.root,
+    env: { ...env, ...(project.configPath ? { FRACTA_CONFIG: project.configPath } : {}) },
+    detached: true,
+    stdio: ['ignore', log.fd, log.fd],
+  });
+  await log.close();
+  let exited: number | null | undefined;
+  child.once('exit', (code) => {
+    exited = code;
+  });
+  child.unref();
+  progress(`starting the control plane (pid ${child.pid ?? '?'}, log ${project.logFile})`);
+  const deadline = Date.now() + timeoutMs;
+  while (Date.now() < deadline) {
+    if (exited !== undefined) {
+      const tail = (await readFile(project.logFile, 'utf8').catch(() => ''))
+        .trim()
+        .split('\n')
+        .slice(-3)
+        .join(' | ');
+      throw new ControlPlaneUnreachableError(
+        `the control plane exited with code ${exited ?? '?'} while starting: ${tail}`,
+      );
+    }
+    if (await isServing(project, env)) return child.pid ?? 0;
+    await sleep(100);
+  }
+  throw new ControlPlaneUnreachableError(
+    `the control plane did not answer at ${project.baseUrl} within ${timeoutMs / 1000} s: see ${project.logFile}`,
+  );
+}
+
+/** SIGTERM, then waits for the process to go (SIGKILL after `graceMs`). */
+export async function stop(project: Project, graceMs = 10_000): Promise<number | undefined> {
+  const pid = await readPid(project);
+  if (pid === undefined) return undefined;
+  process.kill(pid, 'SIGTERM');
+  const deadline = Date.now() + graceMs;
+  while (Date.now() < deadline) {
+    try {
+      process.kill(pid, 0);
+    } catch {
+      await rm(project.pidFile, { force: true });
+      return pid;
+    }
+    await sleep(100);
+  }
+  process.kill(pid, 'SIGKILL');
+  await rm(project.pidFile, { force: true });
+  return pid;
+}

@@ -1,0 +1,99 @@
+import { execFile } from 'node:child_process';
+import { mkdtemp, readFile, rm, writeFile } from 'node:fs/promises';
+import net from 'node:net';
+import { tmpdir } from 'node:os';
+import { join } from 'node:path';
+
+import { afterEach, beforeEach, describe, expect, it } from '@jest/globals';
+
+const bin = new URL('../../bin/run.js', import.meta.url).pathname;
+
+interface Result {
+  code: number;
+  stdout: string;
+  stderr: string;
+}
+
+function fracta(cwd: string, args: string[]): Promise<Result> {
+  return new Promise((resolve) => {
+    execFile(
+      process.execPath,
+      [bin, ...args],
+      { cwd, env: { ...process.env, FRACTA_TOKEN: '' }, timeout: 45_000 },
+      (error, stdout, stderr) => {
+        resolve({ code: error ? (typeof error.code === 'number' ? error.code : 1) : 0, stdout, stderr });
+      },
+    );
+  });
+}
+
+async function freePort(): Promise<number> {
+  return await new Promise((resolve) => {
+    const server = net.createServer().listen(0, '127.0.0.1', () => {
+      const { port } = server.address() as net.AddressInfo;
+      server.close(() => {
+        resolve(port);
+      });
+    });
+  });
+}
+
+describe('fracta CLI against a real local control plane', () => {
+  let dir: string;
+
+  beforeEach(async () => {
+    dir = await mkdtemp(join(tmpdir(), 'fracta-cli-'));
+    const port = await freePort();
+    await writeFile(join(dir, 'fracta.yaml'), `control_plane_api:\n  listen: 127.0.0.1:${port}\n`);
+  });
+
+  afterEach(async () => {
+    await fracta(dir, ['controlplane', 'stop']);
+    await rm(dir, { recursive: true, force: true });
+  });
+
+  it('should start the control plane on demand, report it, and stop it', async () => {
+    const listed = await fracta(dir, ['list', '--json']);
+    expect(listed).toMatchObject({ code: 0 });
+    expect(JSON.parse(listed.stdout)).toEqual([]);
+    expect(listed.stderr).toContain('starting the control plane');
+    const token = (await readFile(join(dir, '.fracta', 'controlplane.token'), 'utf8')).trim();
+    expect(token.length).toBeGreaterThanOrEqual(32);
+
+    const status = await fracta(dir, ['controlplane', 'status', '--json']);
+    expect(status.code).toBe(0);
+    expect(JSON.parse(status.stdout)).toMatchObject({ running: true, agents: {} });
+
+    const stopped = await fracta(dir, ['controlplane', 'stop']);
+    expect(stopped.stdout).toMatch(/^stopped \(pid \d+\)/);
+    const after = await fracta(dir, ['controlplane', 'status']);
+    expect(after.code).toBe(6);
+    expect(after.stdout).toContain('not running');
+  });
+
+  it('should fail with one line and exit 2 on a corrupt fracta.yaml, starting nothing', async () => {
+    await writeFile(join(dir, 'fracta.yaml'), 'reaper:\n  max_concurrent: lots\n');
+    const result = await fracta(dir, ['list']);
+    expect(result.code).toBe(2);
+    expect(result.stderr).toContain('reaper.max_concurrent: expected a number, got "lots"');
+    expect(result.stderr).not.toContain('starting the control plane');
+  });
+
+  it('should explain a port that is already taken', async () => {
+    const blocker = net.createServer();
+    const port = await new Promise<number>((resolve) => {
+      blocker.listen(0, '127.0.0.1', () => {
+        resolve((blocker.address() as net.AddressInfo).port);
+      });
+    });
+    try {
+      await writeFile(join(dir, 'fracta.yaml'), `control_plane_api:\n  listen: 127.0.0.1:${port}\n`);
+      // Something answers on the port but it is not a control plane: the start must fail clearly.
+      const result = await fracta(dir, ['controlplane', 'start']);
+      expect(result.code).toBe(6);
+      expect(result.stderr).toContain('already in use');
+    } finally {
+      blocker.close();
+    }
+  });
+});

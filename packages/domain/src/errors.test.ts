@@ -12,8 +12,10 @@ import {
   type ErrorCategory,
   InvariantViolationError,
   isDomainError,
+  MissionNotFoundError,
   MissionStaleError,
   RunNotFoundError,
+  RunNotRunningError,
   StoreUnavailableError,
   toError,
   ValidationError,
@@ -75,6 +77,18 @@ const CASES: readonly Case[] = [
     code: 'RUN_NOT_FOUND',
     category: 'not_found',
     make: () => new RunNotFoundError('run-1'),
+  },
+  {
+    className: 'RunNotRunningError',
+    code: 'RUN_NOT_RUNNING',
+    category: 'conflict',
+    make: () => new RunNotRunningError('run-1', 'succeeded'),
+  },
+  {
+    className: 'MissionNotFoundError',
+    code: 'MISSION_NOT_FOUND',
+    category: 'not_found',
+    make: () => new MissionNotFoundError('mission-1'),
   },
   {
     className: 'CredentialInvalidError',
@@ -165,7 +179,15 @@ describe(DomainError.name, () => {
     });
     expect(new MissionStaleError('m', 1, 3).details).toEqual({ mission: 'm', attempt: 1, currentAttempt: 3 });
     expect(new RunNotFoundError('run-9').details).toEqual({ run: 'run-9' });
+    expect(new RunNotRunningError('run-9', 'failed').details).toEqual({ run: 'run-9', status: 'failed' });
+    expect(new MissionNotFoundError('m-1').details).toEqual({ mission: 'm-1' });
     expect(new ValidationError('X_INVALID', 'bad', { field: 'f' }).details).toEqual({ field: 'f' });
+  });
+
+  it('should say why a finished run refuses a handle', () => {
+    expect(new RunNotRunningError('run-9', 'failed').message).toBe(
+      'run "run-9" cannot attach a handle while failed: only a running run can',
+    );
   });
 
   it('should explain a refused transition, with its reason', () => {

@@ -136,6 +136,25 @@ export class RunNotFoundError extends DomainError {
   }
 }
 
+export class RunNotRunningError extends DomainError {
+  readonly code = 'RUN_NOT_RUNNING';
+  readonly category = 'conflict';
+  constructor(runId: string, status: string, action = 'attach a handle') {
+    super(`run "${runId}" cannot ${action} while ${status}: only a running run can`, {
+      run: runId,
+      status,
+    });
+  }
+}
+
+export class MissionNotFoundError extends DomainError {
+  readonly code = 'MISSION_NOT_FOUND';
+  readonly category = 'not_found';
+  constructor(missionId: string) {
+    super(`mission "${missionId}" not found`, { mission: missionId });
+  }
+}
+
 export class CredentialInvalidError extends DomainError {
   readonly code = 'GATEWAY_CREDENTIAL_INVALID';
   readonly category = 'forbidden';

@@ -1,7 +1,14 @@
 import { describe, expect, it } from '@jest/globals';
 
 import { MissionStaleError } from './errors.js';
-import { assertCurrentAttempt, type Mission, nextAttempt } from './mission.js';
+import {
+  assertCurrentAttempt,
+  isMissionOpen,
+  MISSION_STATUSES,
+  type Mission,
+  nextAttempt,
+  OPEN_MISSION_STATUSES,
+} from './mission.js';
 
 function aMission(attempt: number): Mission {
   return {
@@ -75,5 +82,16 @@ describe(nextAttempt.name, () => {
     expect(() => {
       assertCurrentAttempt(second.id, second.attempt, second.attempt);
     }).not.toThrow();
+  });
+});
+
+describe(isMissionOpen.name, () => {
+  it('should call pending and claimed open and every other status final', () => {
+    expect(MISSION_STATUSES.filter(isMissionOpen)).toEqual([...OPEN_MISSION_STATUSES]);
+    expect(MISSION_STATUSES.filter((status) => !isMissionOpen(status))).toEqual([
+      'completed',
+      'failed',
+      'cancelled',
+    ]);
   });
 });

@@ -18,6 +18,37 @@ export interface Mission {
   readonly createdAt: Date;
 }
 
+/** A mission as the state store keeps it: the queue payload plus where it is in its life. */
+export interface MissionRecord extends Mission {
+  readonly status: MissionStatus;
+  /** When the status or attempt last changed (the creation time until then). */
+  readonly updatedAt: Date;
+}
+
+/** What a caller provides to create a mission. attempt starts at 0 (never claimed); each claim increments it. */
+export type MissionDraft = Omit<Mission, 'attempt'>;
+
+/** The statuses a worker may still claim, finish or cancel; the others are final. */
+export const OPEN_MISSION_STATUSES = ['pending', 'claimed'] as const satisfies readonly MissionStatus[];
+
+/** How a claimed mission ends (cancellation is its own write). */
+export const MISSION_RESULTS = ['completed', 'failed'] as const satisfies readonly MissionStatus[];
+export type MissionResult = (typeof MISSION_RESULTS)[number];
+
+export function isMissionOpen(status: MissionStatus): boolean {
+  return (OPEN_MISSION_STATUSES as readonly MissionStatus[]).includes(status);
+}
+
+/** Bounds that keep mission rows small; byte sizes are of the UTF-8 encoding. */
+export const MISSION_LIMITS = {
+  idChars: 256,
+  promptBytes: 256 * 1024,
+  /** Of the payload serialized as JSON. */
+  payloadBytes: 256 * 1024,
+  /** Nesting of objects and arrays in the payload (the payload object itself is depth 1). */
+  payloadDepth: 32,
+} as const;
+
 export function nextAttempt(mission: Mission): Mission {
   return { ...mission, attempt: mission.attempt + 1 };
 }

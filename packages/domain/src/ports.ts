@@ -7,7 +7,7 @@ import type { GatewayCredential } from './credential.js';
 import type { AgentEvent, EventDraft } from './event.js';
 import type { LifecycleTrigger } from './lifecycle.js';
 import type { Message, MessageDraft } from './message.js';
-import type { Mission } from './mission.js';
+import type { Mission, MissionDraft, MissionRecord, MissionResult } from './mission.js';
 import type { Run, RunDraft, RunFinish } from './run.js';
 
 export abstract class Clock {
@@ -152,6 +152,44 @@ export abstract class RunRepository {
   abstract finish(id: string, finish: RunFinish): Promise<{ applied: boolean; run: Run }>;
   abstract get(id: string): Promise<Run>;
   abstract listForAgent(agent: string): Promise<Run[]>;
+  /**
+   * Records the runtime backend's handle (`<backend>:<id>`, see `formatRunHandle`) on a running
+   * run, replacing any earlier one, and returns the run. ValidationError RUN_HANDLE_INVALID for a
+   * handle that is empty, longer than RUN_LIMITS.handleChars or has control characters;
+   * RunNotFoundError when absent; RunNotRunningError once the run has finished.
+   */
+  abstract attachHandle(id: string, handle: string): Promise<Run>;
+}
+
+// ---------------------------------------------------------------- missions
+
+/**
+ * The durable side of the queue: missions survive restarts, and their attempt numbers fence stale
+ * workers. Every write is one conditional update, so of several racing writers exactly one applies.
+ * Bad arguments (see `newMissionRecord`, `checkMissionAttempt`) are ValidationError MISSION_INVALID
+ * and write nothing.
+ */
+export abstract class MissionRepository {
+  /** Inserts a pending mission with attempt 0. Duplicate id → InvariantViolationError; unknown agent → AgentNotFoundError. */
+  abstract create(draft: MissionDraft): Promise<MissionRecord>;
+  /** MissionNotFoundError (code MISSION_NOT_FOUND, not_found) when absent. */
+  abstract get(id: string): Promise<MissionRecord>;
+  /**
+   * Compare-and-set: when the mission is pending or claimed AND its attempt equals expectedAttempt,
+   * sets status claimed and attempt = expectedAttempt + 1 and returns the new record; otherwise null
+   * (another worker claimed it first, or it is finished/cancelled, or it does not exist). A claimed
+   * mission may be claimed again (re-dispatch after a lost lease) — that is what makes the older
+   * attempt stale.
+   */
+  abstract claim(id: string, expectedAttempt: number, at: Date): Promise<MissionRecord | null>;
+  /** Applied (true) only when the mission is claimed at exactly `attempt`; a stale attempt (or an absent mission) gets false and changes nothing. */
+  abstract finish(id: string, attempt: number, status: MissionResult, at: Date): Promise<boolean>;
+  /** pending or claimed → cancelled; true when applied (false when finished, cancelled or absent). */
+  abstract cancel(id: string, at: Date): Promise<boolean>;
+  /** pending and claimed missions, oldest first (creation order), at most `limit` (1..PAGE_MAX). */
+  abstract listOpen(limit: number): Promise<MissionRecord[]>;
+  /** Open (pending/claimed) missions of one agent, oldest first. */
+  abstract listOpenForAgent(agent: string): Promise<MissionRecord[]>;
 }
 
 // ---------------------------------------------------------------- gateway credentials
@@ -205,6 +243,12 @@ export interface RuntimeHandle {
 export interface RuntimeExit {
   readonly exitCode: number | null;
   readonly signal: string | null;
+  /**
+   * Set when the program could not be started at all, found out after start() had resolved (a
+   * local program that vanished or whose `#!` interpreter is missing; exitCode and signal are then
+   * null). A start failure counts as a failure of the run, with this as its reason.
+   */
+  readonly error?: string;
 }
 
 export abstract class RuntimeBackend {

@@ -1,13 +1,22 @@
 /**
- * The rules every store applies to what it is asked to persist: the shape of a new agent record,
- * and the validity of events, messages and page sizes. Stores persist; the domain decides.
+ * The rules every store applies to what it is asked to persist: the shape of a new agent record
+ * and of a new mission, and the validity of events, messages, run handles, mission writes and
+ * page sizes. Stores persist; the domain decides.
  */
-import { assertAgentName, isValidAgentName, LIMITS, validateLabels, type Agent } from './agent.js';
+import { assertAgentName, boundHead, isValidAgentName, LIMITS, validateLabels, type Agent } from './agent.js';
 import { ValidationError } from './errors.js';
 import { EVENT_LIMITS, EVENT_OUTCOMES, EVENT_SEVERITIES, type EventDraft } from './event.js';
 import { lifecycleEvent, targetStatus } from './lifecycle.js';
 import type { MessageDraft } from './message.js';
+import {
+  MISSION_LIMITS,
+  MISSION_RESULTS,
+  type MissionDraft,
+  type MissionRecord,
+  type MissionResult,
+} from './mission.js';
 import type { CreateAgentRequest } from './ports.js';
+import { RUN_KINDS, RUN_LIMITS } from './run.js';
 
 /** The record a store writes for `create`: validated name and labels, every default filled. */
 export function newAgentRecord(request: CreateAgentRequest): Agent {
@@ -112,4 +121,182 @@ export function validateMessageDraft(draft: MessageDraft): void {
   if (Number.isNaN(draft.createdAt.getTime())) {
     throw new ValidationError('MESSAGE_INVALID', 'message createdAt must be a valid date');
   }
+}
+
+// ---------------------------------------------------------------- text
+
+const CONTROL_CHARACTER = /\p{Cc}/u;
+/** With the u flag, \p{Cs} matches only unpaired surrogates (which UTF-8 cannot encode). */
+const LONE_SURROGATE = /\p{Cs}/u;
+
+/** Bytes of the UTF-8 encoding (an unpaired surrogate counts as the 3 bytes of U+FFFD). */
+function utf8Length(text: string): number {
+  let bytes = 0;
+  for (let i = 0; i < text.length; i++) {
+    const code = text.charCodeAt(i);
+    if (code < 0x80) bytes += 1;
+    else if (code < 0x800) bytes += 2;
+    else if (code >= 0xd800 && code <= 0xdbff && (text.charCodeAt(i + 1) & 0xfc00) === 0xdc00) {
+      bytes += 4;
+      i++;
+    } else bytes += 3;
+  }
+  return bytes;
+}
+
+// ---------------------------------------------------------------- runs
+
+/** ValidationError RUN_HANDLE_INVALID unless `handle` is 1..RUN_LIMITS.handleChars characters without control characters. */
+export function validateRunHandle(handle: string): string {
+  const invalid = (reason: string) =>
+    new ValidationError('RUN_HANDLE_INVALID', `invalid run handle: ${reason}`, {
+      chars: typeof handle === 'string' ? handle.length : null,
+    });
+  if (typeof handle !== 'string') throw invalid('it must be a string of the form <backend>:<id>');
+  if (handle.length === 0 || handle.length > RUN_LIMITS.handleChars) {
+    throw invalid(`it must be 1-${RUN_LIMITS.handleChars} characters, got ${handle.length}`);
+  }
+  if (CONTROL_CHARACTER.test(handle)) throw invalid('it must not contain control characters');
+  if (LONE_SURROGATE.test(handle)) throw invalid('it must be well-formed Unicode (an unpaired surrogate)');
+  return handle;
+}
+
+// ---------------------------------------------------------------- missions
+
+function missionInvalid(field: string, message: string): ValidationError {
+  return new ValidationError('MISSION_INVALID', `mission ${message}`, { field });
+}
+
+/** Throws unless `value` survives a JSON round trip unchanged (a finite number, never undefined, a Date or a Map). */
+function checkJsonValue(value: unknown, path: string, depth: number): void {
+  const where = () => boundHead(path, 120);
+  switch (typeof value) {
+    case 'string':
+    case 'boolean':
+      return;
+    case 'number':
+      if (Number.isFinite(value)) return;
+      throw missionInvalid('payload', `${where()} must be a finite number, got ${String(value)}`);
+    case 'object': {
+      if (value === null) return;
+      if (depth > MISSION_LIMITS.payloadDepth) {
+        throw missionInvalid(
+          'payload',
+          `payload nests objects and arrays more than ${MISSION_LIMITS.payloadDepth} deep (or is circular) at ${where()}`,
+        );
+      }
+      if (Array.isArray(value)) {
+        for (let i = 0; i < value.length; i++) checkJsonValue(value[i], `${path}[${i}]`, depth + 1);
+        return;
+      }
+      const prototype: unknown = Object.getPrototypeOf(value);
+      if (prototype !== Object.prototype && prototype !== null) {
+        throw missionInvalid(
+          'payload',
+          `${where()} must be a plain object, array or JSON value, got ${describeObject(value)}`,
+        );
+      }
+      if (Object.getOwnPropertySymbols(value).length > 0) {
+        throw missionInvalid('payload', `${where()} has symbol keys, which JSON drops`);
+      }
+      for (const [key, child] of Object.entries(value)) checkJsonValue(child, `${path}.${key}`, depth + 1);
+      return;
+    }
+    case 'bigint':
+    case 'function':
+    case 'symbol':
+    case 'undefined':
+      throw missionInvalid('payload', `${where()} is ${typeof value}, which JSON cannot hold`);
+  }
+}
+
+function describeObject(value: object): string {
+  const name = (value as { constructor?: { name?: unknown } }).constructor?.name;
+  return typeof name === 'string' && name !== '' ? `a ${name}` : 'an object with a custom prototype';
+}
+
+function isPlainObject(value: unknown): value is Record<string, unknown> {
+  if (typeof value !== 'object' || value === null || Array.isArray(value)) return false;
+  const prototype: unknown = Object.getPrototypeOf(value);
+  return prototype === Object.prototype || prototype === null;
+}
+
+function isValidDate(value: unknown): value is Date {
+  return value instanceof Date && !Number.isNaN(value.getTime());
+}
+
+/**
+ * The record a store writes for `MissionRepository.create`: pending, attempt 0, updatedAt equal
+ * to createdAt, and a payload that is a fresh copy of the given one as JSON. ValidationError
+ * MISSION_INVALID (with the offending `field` in its details) for a bad id, run kind, prompt,
+ * payload or creation time.
+ */
+export function newMissionRecord(draft: MissionDraft): MissionRecord {
+  const { id, prompt, payload } = draft;
+  if (typeof id !== 'string' || id.length === 0 || id.length > MISSION_LIMITS.idChars) {
+    throw missionInvalid('id', `id must be 1-${MISSION_LIMITS.idChars} characters`);
+  }
+  if (CONTROL_CHARACTER.test(id) || LONE_SURROGATE.test(id)) {
+    throw missionInvalid('id', 'id must not contain control characters or unpaired surrogates');
+  }
+  if (typeof draft.agent !== 'string') throw missionInvalid('agent', 'agent must be an agent name');
+  if (!(RUN_KINDS as readonly string[]).includes(draft.runKind)) {
+    throw missionInvalid('runKind', `runKind must be one of ${RUN_KINDS.join(', ')}`);
+  }
+  if (prompt !== null) {
+    if (typeof prompt !== 'string') throw missionInvalid('prompt', 'prompt must be a string or null');
+    if (prompt.length > MISSION_LIMITS.promptBytes || utf8Length(prompt) > MISSION_LIMITS.promptBytes) {
+      throw missionInvalid('prompt', `prompt must be at most ${MISSION_LIMITS.promptBytes} bytes of UTF-8`);
+    }
+    // Postgres text cannot hold NUL, and UTF-8 cannot hold an unpaired surrogate.
+    if (prompt.includes('\u0000') || LONE_SURROGATE.test(prompt)) {
+      throw missionInvalid('prompt', 'prompt must be well-formed Unicode without NUL characters');
+    }
+  }
+  if (!isPlainObject(payload)) throw missionInvalid('payload', 'payload must be a plain JSON object');
+  checkJsonValue(payload, 'payload', 1);
+  const json = JSON.stringify(payload);
+  if (json.length > MISSION_LIMITS.payloadBytes || utf8Length(json) > MISSION_LIMITS.payloadBytes) {
+    throw missionInvalid(
+      'payload',
+      `payload must be at most ${MISSION_LIMITS.payloadBytes} bytes as JSON, got ${utf8Length(json)}`,
+    );
+  }
+  if (!isValidDate(draft.createdAt)) throw missionInvalid('createdAt', 'createdAt must be a valid date');
+  return {
+    id,
+    agent: draft.agent,
+    runKind: draft.runKind,
+    attempt: 0,
+    prompt,
+    payload: JSON.parse(json) as Record<string, unknown>,
+    createdAt: new Date(draft.createdAt.getTime()),
+    status: 'pending',
+    updatedAt: new Date(draft.createdAt.getTime()),
+  };
+}
+
+/** ValidationError MISSION_INVALID unless `attempt` is a non-negative integer. */
+export function checkMissionAttempt(attempt: number): number {
+  if (!Number.isSafeInteger(attempt) || attempt < 0) {
+    throw missionInvalid('attempt', `attempt must be a non-negative integer, got ${String(attempt)}`);
+  }
+  return attempt;
+}
+
+/** ValidationError MISSION_INVALID unless `status` is how a claimed mission may end. */
+export function checkMissionResult(status: MissionResult): MissionResult {
+  if (!(MISSION_RESULTS as readonly string[]).includes(status)) {
+    throw missionInvalid(
+      'status',
+      `a mission finishes as ${MISSION_RESULTS.join(' or ')}, not ${JSON.stringify(status)}`,
+    );
+  }
+  return status;
+}
+
+/** ValidationError MISSION_INVALID unless `at` is a valid date. */
+export function checkMissionTime(at: Date): Date {
+  if (!isValidDate(at)) throw missionInvalid('at', 'the time of a mission write must be a valid date');
+  return at;
 }

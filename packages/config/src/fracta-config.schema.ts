@@ -31,7 +31,12 @@ const toolPolicySchema = z
 const projectSchema = z
   .strictObject({
     /** Project name; the loader defaults it to the name of the directory holding fracta.yaml. */
-    name: z.string().min(1).optional(),
+    name: z
+      .string()
+      .regex(/^[A-Za-z0-9][A-Za-z0-9._-]{0,63}$/, {
+        error: "a project name is 1-64 letters, digits, '.', '_' or '-', starting with a letter or digit",
+      })
+      .optional(),
     /** Branch that agents' worktrees start from (default: the repository's current branch). */
     default_base_branch: z.string().min(1).optional(),
     /** Tool permission patterns granted to every agent (e.g. "Read", "Bash(git *)"). */
@@ -112,6 +117,21 @@ const runtimeSchema = z
       .prefault({}),
     /** Where agent workspaces (git worktrees, directories) are created, relative to the project root. */
     workspace_root: z.string().min(1).default('.worktrees'),
+    /** `git-worktree` (local mode default): a branch per agent, mergeable; `directory`: a plain folder, no merge. */
+    workspace_kind: z.enum(['git-worktree', 'directory']).default('git-worktree'),
+    /** Run in each new workspace before its agent starts. */
+    workspace_setup: z
+      .strictObject({
+        /** Repository-relative files or directories copied into each new worktree when present (e.g. ".env"). */
+        copy: stringListSchema(),
+        /** Program and arguments run (without a shell) in the new workspace, e.g. ["pnpm", "install"]. */
+        command: stringListSchema(),
+        /** Limit for the setup command. */
+        timeout: durationSchema({ positive: true }).prefault('10m'),
+      })
+      .prefault({}),
+    /** How long a stopped agent gets between SIGTERM and SIGKILL. */
+    stop_grace: durationSchema().prefault('10s'),
     /** Where run records are written, relative to the project root. */
     runs_root: z.string().min(1).default('.fracta/runs'),
   })

@@ -74,8 +74,13 @@ export async function findConfigFile(startDir: string): Promise<string | undefin
   }
 }
 
+/** The directory's name made a valid project name (letters, digits, '.', '_', '-'; at most 64). */
 function projectNameFor(projectRoot: string): string {
-  return basename(projectRoot) || 'project';
+  const slug = basename(projectRoot)
+    .replace(/[^A-Za-z0-9._-]+/g, '-')
+    .replace(/^[^A-Za-z0-9]+/, '')
+    .slice(0, 64);
+  return slug === '' ? 'project' : slug;
 }
 
 function withProjectName(config: z.output<typeof fractaConfigSchema>, projectName: string): FractaConfig {

@@ -1,10 +1,11 @@
-import { isValidAgentName, TOKEN_HASH_PATTERN, validateLabels } from '@fracta/domain';
+import { isValidAgentName, newMissionRecord, TOKEN_HASH_PATTERN, validateLabels } from '@fracta/domain';
 import { describe, expect, it } from '@jest/globals';
 
 import { TEST_EPOCH } from './clock.js';
 import {
   aCredentialDraft,
   aMessageDraft,
+  aMissionDraft,
   anAgentDraft,
   anEventDraft,
   aRunDraft,
@@ -54,6 +55,27 @@ describe(aMessageDraft.name, () => {
   it('should give a message from the host', () => {
     expect(aMessageDraft()).toEqual({ from: 'host', to: 'agent-0001', body: 'hello', createdAt: TEST_EPOCH });
     expect(aMessageDraft({ to: 'worker', body: 'hi' })).toMatchObject({ to: 'worker', body: 'hi' });
+  });
+});
+
+describe(aMissionDraft.name, () => {
+  it('should give a valid mission of the agent with a new id each time', () => {
+    const drafts = Array.from({ length: 20 }, () => aMissionDraft({ agent: 'worker' }));
+
+    expect(new Set(drafts.map((d) => d.id)).size).toBe(20);
+    for (const draft of drafts) {
+      expect(newMissionRecord(draft)).toMatchObject({ agent: 'worker', status: 'pending', attempt: 0 });
+      expect(draft.createdAt).toEqual(TEST_EPOCH);
+    }
+    expect(drafts[0]?.createdAt).not.toBe(drafts[1]?.createdAt);
+  });
+
+  it('should apply overrides', () => {
+    expect(aMissionDraft({ agent: 'w', id: 'm-1', runKind: 'say', payload: { k: 1 } })).toMatchObject({
+      id: 'm-1',
+      runKind: 'say',
+      payload: { k: 1 },
+    });
   });
 });
 

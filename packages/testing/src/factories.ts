@@ -1,12 +1,20 @@
 import { createHash } from 'node:crypto';
 
-import type { AgentDraft, EventDraft, GatewayCredential, MessageDraft, RunDraft } from '@fracta/domain';
+import type {
+  AgentDraft,
+  EventDraft,
+  GatewayCredential,
+  MessageDraft,
+  MissionDraft,
+  RunDraft,
+} from '@fracta/domain';
 
 import { TEST_EPOCH } from './clock.js';
 
 let agentCount = 0;
 let runCount = 0;
 let credentialCount = 0;
+let missionCount = 0;
 let tokenCount = 0;
 
 function pad(n: number): string {
@@ -49,6 +57,19 @@ export function aMessageDraft(overrides: Partial<MessageDraft> = {}): MessageDra
 export function aRunDraft(overrides: Partial<RunDraft> & Pick<RunDraft, 'agent'>): RunDraft {
   runCount += 1;
   return { id: `run-f${pad(runCount)}`, kind: 'initial', startedAt: epoch(), ...overrides };
+}
+
+/** A pending-to-be mission of `agent`: fresh id (`mission-f0001`, …), initial run, a prompt, empty payload, at TEST_EPOCH. */
+export function aMissionDraft(overrides: Partial<MissionDraft> & Pick<MissionDraft, 'agent'>): MissionDraft {
+  missionCount += 1;
+  return {
+    id: `mission-f${pad(missionCount)}`,
+    runKind: 'initial',
+    prompt: 'do the task',
+    payload: {},
+    createdAt: epoch(),
+    ...overrides,
+  };
 }
 
 /** The hex SHA-256 of `token` (a fresh `token-0001`, … when none is given), as a credential stores it. */

@@ -137,6 +137,9 @@ export class MemoryAgentRepository extends AgentRepository {
         throw new AgentTransitionInvalidError(name, stored.agent.status, 'delete');
       this.state.agents.delete(name);
       for (const [id, run] of this.state.runs) if (run.agent === name) this.state.runs.delete(id);
+      for (const [id, stored] of this.state.missions) {
+        if (stored.mission.agent === name) this.state.missions.delete(id);
+      }
       for (const [id, credential] of this.state.credentials) {
         if (credential.agent === name) this.state.credentials.delete(id);
       }

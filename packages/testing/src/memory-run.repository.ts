@@ -4,13 +4,15 @@ import {
   type RunDraft,
   type RunFinish,
   RunNotFoundError,
+  RunNotRunningError,
   RunRepository,
+  validateRunHandle,
 } from '@fracta/domain';
 
 import { MemoryStoreState } from './memory-store-state.js';
 import { copyDate, copyRun, settle } from './memory-support.js';
 
-/** RunRepository in memory: seq 1, 2, … per agent; `finish` applies only to a running run. */
+/** RunRepository in memory: seq 1, 2, … per agent; `finish` and `attachHandle` apply only to a running run. */
 export class MemoryRunRepository extends RunRepository {
   private readonly state: MemoryStoreState;
 
@@ -35,6 +37,7 @@ export class MemoryRunRepository extends RunRepository {
         finishedAt: null,
         exitCode: null,
         dir: draft.dir ?? null,
+        handle: null,
       };
       this.state.runs.set(run.id, run);
       return copyRun(run);
@@ -53,6 +56,17 @@ export class MemoryRunRepository extends RunRepository {
       };
       this.state.runs.set(id, finished);
       return { applied: true, run: copyRun(finished) };
+    });
+  }
+
+  override attachHandle(id: string, handle: string): Promise<Run> {
+    return settle(() => {
+      validateRunHandle(handle);
+      const run = this.require(id);
+      if (run.status !== 'running') throw new RunNotRunningError(id, run.status);
+      const attached: Run = { ...run, handle };
+      this.state.runs.set(id, attached);
+      return copyRun(attached);
     });
   }
 

@@ -5,6 +5,7 @@ import {
   AgentNotFoundError,
   type EventDraft,
   type GatewayCredential,
+  type MissionRecord,
   type Run,
 } from '@fracta/domain';
 
@@ -14,6 +15,12 @@ export interface StoredAgent {
   /** Creation order: the keyset of `list`. */
   readonly seq: number;
   agent: Agent;
+}
+
+export interface StoredMission {
+  /** Creation order: the order of `listOpen`. */
+  readonly seq: number;
+  mission: MissionRecord;
 }
 
 export interface StoredMessage {
@@ -38,13 +45,15 @@ export class MemoryStoreState {
   readonly readCursors = new Map<string, number>();
   readonly runs = new Map<string, Run>();
   readonly credentials = new Map<string, GatewayCredential>();
+  readonly missions = new Map<string, StoredMission>();
   /**
-   * Whether a run must belong to an existing agent (a foreign key; credentials have none). On in
-   * stores from `createMemoryStore`; off for a run repository built on its own.
+   * Whether a run or a mission must belong to an existing agent (a foreign key; credentials have
+   * none). On in stores from `createMemoryStore`; off for a repository built on its own.
    */
   readonly checksAgents: boolean;
   private lastAgentSeq = 0;
   private lastMessageId = 0;
+  private lastMissionSeq = 0;
 
   constructor(options: { checksAgents?: boolean } = {}) {
     this.checksAgents = options.checksAgents ?? false;
@@ -53,6 +62,11 @@ export class MemoryStoreState {
   nextAgentSeq(): number {
     this.lastAgentSeq += 1;
     return this.lastAgentSeq;
+  }
+
+  nextMissionSeq(): number {
+    this.lastMissionSeq += 1;
+    return this.lastMissionSeq;
   }
 
   nextMessageId(): number {

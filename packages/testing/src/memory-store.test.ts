@@ -7,14 +7,23 @@ import {
   EventRepository,
   LIMITS,
   MessageRepository,
+  MissionRepository,
   RunRepository,
   ValidationError,
 } from '@fracta/domain';
 import { beforeEach, describe, expect, it } from '@jest/globals';
 
 import { FixedClock, TEST_EPOCH } from './clock.js';
-import { aCredentialDraft, aMessageDraft, anAgentDraft, anEventDraft, aRunDraft } from './factories.js';
+import {
+  aCredentialDraft,
+  aMessageDraft,
+  aMissionDraft,
+  anAgentDraft,
+  anEventDraft,
+  aRunDraft,
+} from './factories.js';
 import { MemoryCredentialRepository } from './memory-credential.repository.js';
+import { MemoryMissionRepository } from './memory-mission.repository.js';
 import { MemoryRunRepository } from './memory-run.repository.js';
 import { createMemoryStore, type MemoryStore } from './memory-store.js';
 
@@ -46,6 +55,7 @@ describe(createMemoryStore.name, () => {
     expect(store.messages).toBeInstanceOf(MessageRepository);
     expect(store.runs).toBeInstanceOf(RunRepository);
     expect(store.credentials).toBeInstanceOf(CredentialRepository);
+    expect(store.missions).toBeInstanceOf(MissionRepository);
   });
 
   it('should expose the clock it is given, or a clock at TEST_EPOCH', () => {
@@ -352,6 +362,74 @@ describe(createMemoryStore.name, () => {
       await store.runs.create(draft);
 
       expect(await rejectionOf(store.runs.create(draft))).toMatchObject({ category: 'bug' });
+    });
+  });
+
+  describe('run handles', () => {
+    it('should hand out copies and keep the handle through finish', async () => {
+      await running('h');
+      const run = await store.runs.create(aRunDraft({ agent: 'h' }));
+      const attached = await store.runs.attachHandle(run.id, 'local:42:1');
+      attached.startedAt.setTime(0);
+      await store.runs.finish(run.id, { status: 'succeeded', finishedAt: at(1), exitCode: 0 });
+
+      expect(await store.runs.get(run.id)).toMatchObject({
+        handle: 'local:42:1',
+        status: 'succeeded',
+        startedAt: TEST_EPOCH,
+      });
+    });
+
+    it('should validate the handle before looking for the run', async () => {
+      expect(await rejectionOf(new MemoryRunRepository().attachHandle('nope', ''))).toMatchObject({
+        code: 'RUN_HANDLE_INVALID',
+      });
+    });
+  });
+
+  describe('missions', () => {
+    it('should need an existing agent in a store, but not on its own', async () => {
+      expect(await rejectionOf(store.missions.create(aMissionDraft({ agent: 'ghost' })))).toMatchObject({
+        code: 'AGENT_NOT_FOUND',
+      });
+      const alone = new MemoryMissionRepository();
+      expect((await alone.create(aMissionDraft({ agent: 'ghost' }))).status).toBe('pending');
+      expect(await store.missions.listOpen(10)).toEqual([]);
+    });
+
+    it('should hand out copies and not hold on to the draft', async () => {
+      await running('m');
+      const payload = { list: [1, 2], nested: { k: 'v' } };
+      const when = at(3);
+      const created = await store.missions.create(
+        aMissionDraft({ agent: 'm', id: 'm-1', payload, createdAt: when }),
+      );
+      payload.list.push(3);
+      payload.nested.k = 'changed';
+      when.setTime(0);
+      (created.payload.list as number[]).push(4);
+      created.updatedAt.setTime(0);
+      const claimed = await store.missions.claim('m-1', 0, at(4));
+      (claimed?.payload.nested as Record<string, string>).k = 'claimed';
+
+      expect(await store.missions.get('m-1')).toMatchObject({
+        payload: { list: [1, 2], nested: { k: 'v' } },
+        createdAt: at(3),
+        updatedAt: at(4),
+      });
+    });
+
+    it('should list missions of one agent only, and forget them with the agent', async () => {
+      await running('one');
+      await running('two');
+      const mine = await store.missions.create(aMissionDraft({ agent: 'one' }));
+      const theirs = await store.missions.create(aMissionDraft({ agent: 'two' }));
+      await store.agents.transition({ name: 'one', trigger: 'stop', at: at(1) });
+      await store.agents.delete('one');
+
+      expect(await rejectionOf(store.missions.get(mine.id))).toMatchObject({ code: 'MISSION_NOT_FOUND' });
+      expect((await store.missions.listOpen(10)).map((m) => m.id)).toEqual([theirs.id]);
+      expect(await store.missions.listOpenForAgent('one')).toEqual([]);
     });
   });
 

@@ -5,6 +5,7 @@ import { MemoryAgentRepository } from './memory-agent.repository.js';
 import { MemoryCredentialRepository } from './memory-credential.repository.js';
 import { MemoryEventRepository } from './memory-event.repository.js';
 import { MemoryMessageRepository } from './memory-message.repository.js';
+import { MemoryMissionRepository } from './memory-mission.repository.js';
 import { MemoryRunRepository } from './memory-run.repository.js';
 import { MemoryStoreState } from './memory-store-state.js';
 
@@ -20,6 +21,7 @@ export interface MemoryStore {
   readonly messages: MemoryMessageRepository;
   readonly runs: MemoryRunRepository;
   readonly credentials: MemoryCredentialRepository;
+  readonly missions: MemoryMissionRepository;
   /**
    * The clock tests use to stamp requests (`at`, `createdAt`). No repository reads it: every
    * write of the ports carries its own timestamp.
@@ -29,7 +31,8 @@ export interface MemoryStore {
 
 /**
  * One in-memory store: agent transitions append their events to `events`, deleting an agent
- * removes its runs, credentials and messages, and a run needs an existing agent.
+ * removes its runs, missions, credentials and messages, and a run or a mission needs an existing
+ * agent.
  */
 export function createMemoryStore(options: MemoryStoreOptions = {}): MemoryStore {
   const state = new MemoryStoreState({ checksAgents: true });
@@ -39,6 +42,7 @@ export function createMemoryStore(options: MemoryStoreOptions = {}): MemoryStore
     messages: new MemoryMessageRepository(state),
     runs: new MemoryRunRepository(state),
     credentials: new MemoryCredentialRepository(state),
+    missions: new MemoryMissionRepository(state),
     clock: options.clock ?? new ManualClock(),
   };
 }

@@ -1,5 +1,11 @@
 /** Helpers shared by the in-memory fakes: copies (callers never hold stored objects) and checks. */
-import { type Agent, type AgentEvent, type GatewayCredential, type Run } from '@fracta/domain';
+import {
+  type Agent,
+  type AgentEvent,
+  type GatewayCredential,
+  type MissionRecord,
+  type Run,
+} from '@fracta/domain';
 
 export type Mutable<T> = { -readonly [K in keyof T]: T[K] };
 
@@ -41,5 +47,15 @@ export function copyCredential(credential: GatewayCredential): GatewayCredential
     createdAt: copyDate(credential.createdAt),
     expiresAt: copyDate(credential.expiresAt),
     revokedAt: copyDate(credential.revokedAt),
+  };
+}
+
+/** The payload goes through JSON, as it does in the SQL stores. */
+export function copyMission(mission: MissionRecord): MissionRecord {
+  return {
+    ...mission,
+    payload: JSON.parse(JSON.stringify(mission.payload)) as Record<string, unknown>,
+    createdAt: copyDate(mission.createdAt),
+    updatedAt: copyDate(mission.updatedAt),
   };
 }

@@ -10,6 +10,11 @@ import {
   type EventRepository,
   type LifecycleTrigger,
   type MessageRepository,
+  MISSION_LIMITS,
+  type MissionDraft,
+  type MissionRecord,
+  type MissionRepository,
+  RUN_LIMITS,
   type RunRepository,
   type TransitionResult,
 } from '@fracta/domain';
@@ -21,6 +26,7 @@ export interface ContractStore {
   readonly messages: MessageRepository;
   readonly runs: RunRepository;
   readonly credentials: CredentialRepository;
+  readonly missions: MissionRepository;
 }
 
 export interface ContractSubject {
@@ -35,7 +41,7 @@ export interface ContractSubject {
 }
 
 export interface ContractOptions {
-  /** Iterations of each race loop. */
+  /** Iterations of each race loop (the mission races run at least 100). */
   readonly raceIterations: number;
 }
 
@@ -72,6 +78,27 @@ export function describeStoreContract(
     afterEach(async () => {
       await subject.dispose();
     });
+
+    const aMission = (id: string, agent: string, extra: Partial<MissionDraft> = {}): MissionDraft => ({
+      id,
+      agent,
+      runKind: 'initial',
+      prompt: `prompt of ${id}`,
+      payload: { id },
+      createdAt: at(0),
+      ...extra,
+    });
+    const missionRaces = Math.max(100, options.raceIterations);
+
+    /** The peer store when the subject has one (separate connections), else the store itself. */
+    async function withPeer(fn: (other: ContractStore) => Promise<void>): Promise<void> {
+      const peer = subject.openPeer ? await subject.openPeer() : undefined;
+      try {
+        await fn(peer?.store ?? s);
+      } finally {
+        await peer?.dispose();
+      }
+    }
 
     const start = (
       name: string,
@@ -479,16 +506,27 @@ export function describeStoreContract(
           expiresAt: null,
         });
         await s.messages.send({ from: 'host', to: 'gone', body: 'hello', createdAt: at(0) });
+        await start('stays');
+        await s.missions.create(aMission('gone-m1', 'gone'));
+        await s.missions.create(aMission('stays-m1', 'stays'));
+        await s.missions.create(aMission('gone-m2', 'gone'));
+        await s.missions.claim('gone-m2', 0, at(1));
         await s.agents.transition({ name: 'gone', trigger: 'stop', at: at(1) });
         expect(await s.agents.delete('gone')).toBe(true);
         expect(await s.agents.find('gone')).toBeNull();
         expect(await s.runs.listForAgent('gone')).toEqual([]);
+        expect(await codeOf(s.missions.get('gone-m1'))).toBe('MISSION_NOT_FOUND');
+        expect(await codeOf(s.missions.get('gone-m2'))).toBe('MISSION_NOT_FOUND');
+        expect(await s.missions.listOpenForAgent('gone')).toEqual([]);
+        expect((await s.missions.listOpen(10)).map((m) => m.id)).toEqual(['stays-m1']);
         expect(await s.credentials.findByHash(HASH(1))).toBeNull();
         expect(await s.messages.unreadCount('gone')).toBe(0);
         expect(await s.events.list({ agent: 'gone', limit: 10 })).toHaveLength(2);
         expect(await s.agents.delete('gone')).toBe(false);
-        // The name is free again.
+        // The name is free again, and so are the mission ids.
         expect((await start('gone')).agent.status).toBe('running');
+        expect(await s.missions.listOpenForAgent('gone')).toEqual([]);
+        expect((await s.missions.create(aMission('gone-m1', 'gone'))).attempt).toBe(0);
       });
     });
 
@@ -661,6 +699,395 @@ export function describeStoreContract(
         expect(
           await codeOf(s.runs.create({ id: 'x', agent: 'ghost', kind: 'initial', startedAt: at(0) })),
         ).toBe('AGENT_NOT_FOUND');
+      });
+    });
+
+    describe('runs: handles', () => {
+      const newRun = async (agent: string, id: string) => {
+        await start(agent);
+        return s.runs.create({ id, agent, kind: 'initial', startedAt: at(1) });
+      };
+
+      it('should attach a handle to a running run, replace it, and keep it when the run finishes', async () => {
+        const run = await newRun('handled', 'h-1');
+        expect(run.handle).toBeNull();
+        expect((await s.runs.get('h-1')).handle).toBeNull();
+        const attached = await s.runs.attachHandle('h-1', 'local:1234:998877');
+        expect(attached).toEqual({ ...run, handle: 'local:1234:998877' });
+        expect(await s.runs.get('h-1')).toEqual(attached);
+        expect(await s.runs.listForAgent('handled')).toEqual([attached]);
+        const longest = `local:${'9'.repeat(RUN_LIMITS.handleChars - 6)}`;
+        expect((await s.runs.attachHandle('h-1', longest)).handle).toBe(longest);
+        const replaced = await s.runs.attachHandle('h-1', 'kubernetes:fracta-ünï-😀');
+        expect(replaced.handle).toBe('kubernetes:fracta-ünï-😀');
+        const finished = await s.runs.finish('h-1', { status: 'failed', finishedAt: at(2), exitCode: 9 });
+        expect(finished.run).toMatchObject({ status: 'failed', handle: 'kubernetes:fracta-ünï-😀' });
+        expect(await codeOf(s.runs.attachHandle('h-1', 'local:1'))).toBe('RUN_NOT_RUNNING');
+        expect((await s.runs.get('h-1')).handle).toBe('kubernetes:fracta-ünï-😀');
+      });
+
+      it('should report a missing run, and reject a bad handle without writing it', async () => {
+        await newRun('strict', 'h-2');
+        await s.runs.attachHandle('h-2', 'local:1');
+        expect(await codeOf(s.runs.attachHandle('nope', 'local:1'))).toBe('RUN_NOT_FOUND');
+        for (const bad of [
+          '',
+          'k'.repeat(RUN_LIMITS.handleChars + 1),
+          'local:1\n2',
+          'local:\u0000',
+          'local:\t1',
+          'local:\u007f',
+          'local:\u0085',
+        ]) {
+          expect(await codeOf(s.runs.attachHandle('h-2', bad))).toBe('RUN_HANDLE_INVALID');
+        }
+        // The handle is checked before the run is looked up.
+        expect(await codeOf(s.runs.attachHandle('nope', ''))).toBe('RUN_HANDLE_INVALID');
+        expect(await s.runs.get('h-2')).toMatchObject({ status: 'running', handle: 'local:1' });
+      });
+
+      it('should either attach before the run finishes or refuse, when both race', async () => {
+        await start('racer');
+        await withPeer(async (other) => {
+          for (let i = 0; i < options.raceIterations; i++) {
+            const id = `hr-${i}`;
+            await s.runs.create({ id, agent: 'racer', kind: 'retry', startedAt: at(i) });
+            const [attach, finish] = await Promise.allSettled([
+              s.runs.attachHandle(id, `local:${i}:1`),
+              other.runs.finish(id, { status: 'stopped', finishedAt: at(i) }),
+            ]);
+            expect(finish).toMatchObject({ status: 'fulfilled', value: { applied: true } });
+            const final = await s.runs.get(id);
+            expect(final.status).toBe('stopped');
+            if (attach.status === 'fulfilled') expect(final.handle).toBe(`local:${i}:1`);
+            else {
+              expect((attach.reason as Code).code).toBe('RUN_NOT_RUNNING');
+              expect(final.handle).toBeNull();
+            }
+          }
+        });
+      });
+    });
+
+    describe('missions: create and get', () => {
+      it('should create a pending mission at attempt 0 and give it back unchanged', async () => {
+        await start('boss');
+        const draft = aMission('m-1', 'boss', {
+          runKind: 'say',
+          prompt: 'fix ünï ✓ 😀\nsecond line\ttab',
+          payload: {
+            priority: 1,
+            ratio: 0.25,
+            tags: ['a', 'b'],
+            nested: { deep: { none: null, ok: true, list: [[1], { x: -3 }] } },
+            unicode: 'ü😀\u0000 is fine inside JSON',
+          },
+          createdAt: at(7),
+        });
+        const created = await s.missions.create(draft);
+        expect(created).toEqual({ ...draft, attempt: 0, status: 'pending', updatedAt: at(7) });
+        expect(await s.missions.get('m-1')).toEqual(created);
+        const bare = await s.missions.create(aMission('m-2', 'boss', { prompt: null, payload: {} }));
+        expect(await s.missions.get('m-2')).toEqual(bare);
+        expect(bare).toMatchObject({ prompt: null, payload: {}, runKind: 'initial' });
+      });
+
+      it('should keep a prompt and a payload of exactly the limits', async () => {
+        await start('big');
+        // 'é' is two bytes of UTF-8; {"p":"…"} is 8 bytes around its string.
+        const prompt = 'é'.repeat(MISSION_LIMITS.promptBytes / 2);
+        const payload = { p: '😀'.repeat((MISSION_LIMITS.payloadBytes - 8) / 4) };
+        await s.missions.create(aMission('huge', 'big', { prompt, payload }));
+        const stored = await s.missions.get('huge');
+        expect(stored.prompt).toBe(prompt);
+        expect(stored.payload).toEqual(payload);
+        expect(await codeOf(s.missions.create(aMission('huge-2', 'big', { prompt: `${prompt}a` })))).toBe(
+          'MISSION_INVALID',
+        );
+      });
+
+      it('should refuse a duplicate id or an unknown agent and write nothing', async () => {
+        await start('boss');
+        const first = await s.missions.create(aMission('m-1', 'boss'));
+        expect(await codeOf(s.missions.create(aMission('m-1', 'boss', { prompt: 'other' })))).toBe(
+          'INVARIANT_VIOLATED',
+        );
+        expect(await codeOf(s.missions.create(aMission('m-9', 'ghost')))).toBe('AGENT_NOT_FOUND');
+        expect(await s.missions.get('m-1')).toEqual(first);
+        expect(await codeOf(s.missions.get('m-9'))).toBe('MISSION_NOT_FOUND');
+        expect(await codeOf(s.missions.get('nope'))).toBe('MISSION_NOT_FOUND');
+        expect(await s.missions.listOpen(10)).toEqual([first]);
+      });
+
+      it('should hand out records that changing cannot reach the store', async () => {
+        await start('boss');
+        const created = await s.missions.create(aMission('m-1', 'boss', { payload: { list: [1] } }));
+        (created.payload.list as number[]).push(2);
+        created.updatedAt.setTime(0);
+        expect(await s.missions.get('m-1')).toMatchObject({ payload: { list: [1] }, updatedAt: at(0) });
+      });
+
+      it('should refuse invalid missions and invalid writes, and write nothing', async () => {
+        await start('boss');
+        const kept = await s.missions.create(aMission('kept', 'boss'));
+        const circular: Record<string, unknown> = {};
+        circular.self = circular;
+        const bad: Partial<Record<keyof MissionDraft, unknown>>[] = [
+          { id: '' },
+          { id: 'bad\nid' },
+          { runKind: 'rerun' },
+          { prompt: 'a'.repeat(MISSION_LIMITS.promptBytes + 1) },
+          { prompt: 'é'.repeat(MISSION_LIMITS.promptBytes / 2 + 1) },
+          { prompt: 'nul \u0000 inside' },
+          { prompt: 'half a pair \ud83d' },
+          { payload: null },
+          { payload: [1, 2] },
+          { payload: { when: new Date(0) } },
+          { payload: { n: Number.NaN } },
+          { payload: { u: undefined } },
+          { payload: { big: 1n } },
+          { payload: circular },
+          { payload: { p: 'x'.repeat(MISSION_LIMITS.payloadBytes) } },
+          { createdAt: new Date(Number.NaN) },
+        ];
+        for (const [i, patch] of bad.entries()) {
+          const draft = { ...aMission(`bad-${i}`, 'boss'), ...patch } as MissionDraft;
+          expect(await codeOf(s.missions.create(draft))).toBe('MISSION_INVALID');
+        }
+        expect(await codeOf(s.missions.claim('kept', -1, at(1)))).toBe('MISSION_INVALID');
+        expect(await codeOf(s.missions.claim('kept', 0.5, at(1)))).toBe('MISSION_INVALID');
+        expect(await codeOf(s.missions.claim('kept', 0, new Date(Number.NaN)))).toBe('MISSION_INVALID');
+        expect(await codeOf(s.missions.finish('kept', 0, 'cancelled' as 'failed', at(1)))).toBe(
+          'MISSION_INVALID',
+        );
+        expect(await codeOf(s.missions.finish('kept', -2, 'failed', at(1)))).toBe('MISSION_INVALID');
+        expect(await codeOf(s.missions.cancel('kept', new Date(Number.NaN)))).toBe('MISSION_INVALID');
+        expect(await s.missions.listOpen(100)).toEqual([kept]);
+        expect(await s.missions.get('kept')).toEqual(kept);
+      });
+    });
+
+    describe('missions: claim, finish, cancel', () => {
+      beforeEach(async () => {
+        await start('worker');
+      });
+
+      it('should claim by compare-and-set on the attempt and fence the stale attempt', async () => {
+        const created = await s.missions.create(aMission('m', 'worker', { createdAt: at(0) }));
+        const first = await s.missions.claim('m', 0, at(1));
+        expect(first).toEqual({ ...created, status: 'claimed', attempt: 1, updatedAt: at(1) });
+        expect(await s.missions.claim('m', 0, at(2))).toBeNull();
+        expect(await s.missions.claim('m', 2, at(2))).toBeNull();
+        expect(await s.missions.get('m')).toEqual(first);
+        // Re-dispatch after a lost lease: the claimed mission is claimed again, attempt 1 is stale.
+        const second = await s.missions.claim('m', 1, at(3));
+        expect(second).toMatchObject({ status: 'claimed', attempt: 2, updatedAt: at(3) });
+        expect(await s.missions.finish('m', 1, 'completed', at(4))).toBe(false);
+        expect(await s.missions.get('m')).toEqual(second);
+        expect(await s.missions.finish('m', 2, 'failed', at(5))).toBe(true);
+        expect(await s.missions.get('m')).toEqual({
+          ...created,
+          status: 'failed',
+          attempt: 2,
+          updatedAt: at(5),
+        });
+        // Finished is final: no second result, no claim, no cancel.
+        expect(await s.missions.finish('m', 2, 'completed', at(6))).toBe(false);
+        expect(await s.missions.claim('m', 2, at(6))).toBeNull();
+        expect(await s.missions.cancel('m', at(6))).toBe(false);
+        expect(await s.missions.get('m')).toMatchObject({ status: 'failed', attempt: 2, updatedAt: at(5) });
+      });
+
+      it('should complete a mission claimed once', async () => {
+        await s.missions.create(aMission('m', 'worker'));
+        await s.missions.claim('m', 0, at(1));
+        expect(await s.missions.finish('m', 1, 'completed', at(2))).toBe(true);
+        expect(await s.missions.get('m')).toMatchObject({
+          status: 'completed',
+          attempt: 1,
+          updatedAt: at(2),
+        });
+      });
+
+      it('should not finish a mission nobody claimed, and leave absent missions alone', async () => {
+        const pending = await s.missions.create(aMission('p', 'worker'));
+        expect(await s.missions.finish('p', 0, 'completed', at(1))).toBe(false);
+        expect(await s.missions.finish('p', 1, 'completed', at(1))).toBe(false);
+        expect(await s.missions.get('p')).toEqual(pending);
+        expect(await s.missions.claim('absent', 0, at(1))).toBeNull();
+        expect(await s.missions.finish('absent', 1, 'completed', at(1))).toBe(false);
+        expect(await s.missions.cancel('absent', at(1))).toBe(false);
+        expect(await codeOf(s.missions.get('absent'))).toBe('MISSION_NOT_FOUND');
+      });
+
+      it('should cancel pending and claimed missions, and nothing that has ended', async () => {
+        await s.missions.create(aMission('pending', 'worker'));
+        await s.missions.create(aMission('claimed', 'worker'));
+        await s.missions.create(aMission('done', 'worker'));
+        await s.missions.claim('claimed', 0, at(1));
+        await s.missions.claim('done', 0, at(1));
+        await s.missions.finish('done', 1, 'completed', at(2));
+
+        expect(await s.missions.cancel('pending', at(3))).toBe(true);
+        expect(await s.missions.get('pending')).toMatchObject({
+          status: 'cancelled',
+          attempt: 0,
+          updatedAt: at(3),
+        });
+        expect(await s.missions.cancel('pending', at(4))).toBe(false);
+        expect(await s.missions.claim('pending', 0, at(4))).toBeNull();
+
+        expect(await s.missions.cancel('claimed', at(3))).toBe(true);
+        expect(await s.missions.get('claimed')).toMatchObject({ status: 'cancelled', attempt: 1 });
+        // The worker holding attempt 1 can no longer record a result.
+        expect(await s.missions.finish('claimed', 1, 'completed', at(4))).toBe(false);
+
+        expect(await s.missions.cancel('done', at(3))).toBe(false);
+        expect(await s.missions.get('done')).toMatchObject({ status: 'completed', updatedAt: at(2) });
+        expect(await s.missions.listOpen(10)).toEqual([]);
+      });
+    });
+
+    describe('missions: listing', () => {
+      it('should list open missions in creation order, whatever their timestamps, bounded', async () => {
+        await start('a1');
+        await start('a2');
+        const ids = ['m-0', 'm-1', 'm-2', 'm-3', 'm-4', 'm-5', 'm-6', 'm-7'];
+        // Created in id order with decreasing timestamps: the order is creation, not createdAt.
+        for (const [i, id] of ids.entries()) {
+          await s.missions.create(aMission(id, i % 2 === 0 ? 'a1' : 'a2', { createdAt: at(100 - i) }));
+        }
+        await s.missions.claim('m-1', 0, at(200));
+        await s.missions.claim('m-1', 1, at(201));
+        await s.missions.claim('m-2', 0, at(200));
+        await s.missions.finish('m-2', 1, 'completed', at(202));
+        await s.missions.cancel('m-3', at(200));
+        await s.missions.claim('m-5', 0, at(200));
+        await s.missions.finish('m-5', 1, 'failed', at(202));
+        await s.missions.claim('m-6', 0, at(200));
+
+        const open = await s.missions.listOpen(100);
+        expect(open.map((m) => [m.id, m.status, m.attempt])).toEqual([
+          ['m-0', 'pending', 0],
+          ['m-1', 'claimed', 2],
+          ['m-4', 'pending', 0],
+          ['m-6', 'claimed', 1],
+          ['m-7', 'pending', 0],
+        ]);
+        for (const mission of open) expect(await s.missions.get(mission.id)).toEqual(mission);
+        expect((await s.missions.listOpen(2)).map((m) => m.id)).toEqual(['m-0', 'm-1']);
+        expect((await s.missions.listOpen(500)).map((m) => m.id)).toEqual(open.map((m) => m.id));
+        expect((await s.missions.listOpenForAgent('a1')).map((m) => m.id)).toEqual(['m-0', 'm-4', 'm-6']);
+        expect((await s.missions.listOpenForAgent('a2')).map((m) => m.id)).toEqual(['m-1', 'm-7']);
+        expect(await s.missions.listOpenForAgent('ghost')).toEqual([]);
+        // A mission created after others were finished still comes last.
+        await s.missions.create(aMission('m-8', 'a1', { createdAt: at(0) }));
+        expect((await s.missions.listOpen(100)).at(-1)?.id).toBe('m-8');
+      });
+
+      it('should reject a bad page size', async () => {
+        for (const limit of [0, -1, 1.5, 501]) {
+          expect(await codeOf(s.missions.listOpen(limit))).toBe('PAGE_LIMIT_INVALID');
+        }
+      });
+    });
+
+    describe('missions: races', () => {
+      beforeEach(async () => {
+        await start('crowd');
+      });
+
+      it(`should let exactly one of six concurrent claimers win, and only a current one, ${missionRaces} times`, async () => {
+        await withPeer(async (other) => {
+          const pick = (k: number) => (k % 2 === 0 ? s : other);
+          for (let i = 0; i < missionRaces; i++) {
+            const id = `race-${i}`;
+            await s.missions.create(aMission(id, 'crowd', { createdAt: at(i) }));
+            const claims = await Promise.all(
+              Array.from({ length: 6 }, (_, k) => pick(k).missions.claim(id, 0, at(1_000 + k))),
+            );
+            const winners = claims.filter((c): c is MissionRecord => c !== null);
+            expect(winners).toHaveLength(1);
+            expect(winners[0]).toMatchObject({ status: 'claimed', attempt: 1 });
+            expect(await s.missions.get(id)).toEqual(winners[0]);
+
+            // Re-dispatch: three claimers hold the current attempt 1, three the stale attempt 0.
+            const again = await Promise.all(
+              Array.from({ length: 6 }, (_, k) => pick(k).missions.claim(id, k < 3 ? 1 : 0, at(2_000 + k))),
+            );
+            const current = again.findIndex((c) => c !== null);
+            expect(again.filter((c) => c !== null)).toHaveLength(1);
+            expect(current).toBeLessThan(3);
+            expect(await s.missions.get(id)).toMatchObject({
+              status: 'claimed',
+              attempt: 2,
+              updatedAt: at(2_000 + current),
+            });
+          }
+        });
+      });
+
+      it(`should let a stale worker's finish lose to a re-claim or beat it, never both, ${missionRaces} times`, async () => {
+        await withPeer(async (other) => {
+          for (let i = 0; i < missionRaces; i++) {
+            const id = `stale-${i}`;
+            await s.missions.create(aMission(id, 'crowd'));
+            await s.missions.claim(id, 0, at(1));
+            const [finished, reclaimed] = await Promise.all([
+              s.missions.finish(id, 1, 'completed', at(2)),
+              other.missions.claim(id, 1, at(3)),
+            ]);
+            expect(finished).toBe(reclaimed === null);
+            const final = await s.missions.get(id);
+            if (finished) {
+              expect(final).toMatchObject({ status: 'completed', attempt: 1, updatedAt: at(2) });
+              continue;
+            }
+            expect(final).toMatchObject({ status: 'claimed', attempt: 2, updatedAt: at(3) });
+            // The stale worker retries its result: still refused. The current one's lands.
+            expect(await s.missions.finish(id, 1, 'completed', at(4))).toBe(false);
+            expect(await other.missions.finish(id, 2, 'failed', at(5))).toBe(true);
+            expect(await s.missions.get(id)).toMatchObject({ status: 'failed', attempt: 2 });
+          }
+        });
+      });
+
+      it(`should cancel a mission whatever claimers and finishers race it, ${missionRaces} times`, async () => {
+        await withPeer(async (other) => {
+          for (let i = 0; i < missionRaces; i++) {
+            const id = `cancel-${i}`;
+            await s.missions.create(aMission(id, 'crowd'));
+            const [cancelled, ...claims] = await Promise.all([
+              s.missions.cancel(id, at(1)),
+              other.missions.claim(id, 0, at(2)),
+              s.missions.claim(id, 0, at(2)),
+              other.missions.claim(id, 0, at(2)),
+            ]);
+            // A claim before the cancel wins (claimed → cancelled); one after it finds nothing open.
+            expect(cancelled).toBe(true);
+            const winners = claims.filter((c) => c !== null);
+            expect(winners.length).toBeLessThanOrEqual(1);
+            expect(await s.missions.get(id)).toMatchObject({
+              status: 'cancelled',
+              attempt: winners.length,
+              updatedAt: at(1),
+            });
+            if (winners.length === 1)
+              expect(await other.missions.finish(id, 1, 'completed', at(3))).toBe(false);
+
+            // A claimed mission: cancel and the worker's finish race, exactly one applies.
+            const held = `held-${i}`;
+            await s.missions.create(aMission(held, 'crowd'));
+            await s.missions.claim(held, 0, at(1));
+            const [cancel, finish] = await Promise.all([
+              s.missions.cancel(held, at(2)),
+              other.missions.finish(held, 1, 'completed', at(3)),
+            ]);
+            expect([cancel, finish].filter(Boolean)).toHaveLength(1);
+            expect((await s.missions.get(held)).status).toBe(cancel ? 'cancelled' : 'completed');
+          }
+          expect(await s.missions.listOpen(10)).toEqual([]);
+        });
       });
     });
 

@@ -326,7 +326,8 @@ describe('mission write checks', () => {
   it('should take non-negative integer attempts only', () => {
     expect(checkMissionAttempt(0)).toBe(0);
     expect(checkMissionAttempt(12)).toBe(12);
-    for (const bad of [-1, 1.5, Number.NaN, Number.POSITIVE_INFINITY, 2 ** 53]) {
+    expect(checkMissionAttempt(Number.MAX_SAFE_INTEGER - 1)).toBe(Number.MAX_SAFE_INTEGER - 1);
+    for (const bad of [-1, 1.5, Number.NaN, Number.POSITIVE_INFINITY, 2 ** 53, Number.MAX_SAFE_INTEGER]) {
       expect(codeOf(() => checkMissionAttempt(bad))).toBe('MISSION_INVALID');
     }
   });

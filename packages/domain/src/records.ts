@@ -276,9 +276,9 @@ export function newMissionRecord(draft: MissionDraft): MissionRecord {
   };
 }
 
-/** ValidationError MISSION_INVALID unless `attempt` is a non-negative integer. */
+/** ValidationError MISSION_INVALID unless `attempt` is a non-negative integer whose successor is exact. */
 export function checkMissionAttempt(attempt: number): number {
-  if (!Number.isSafeInteger(attempt) || attempt < 0) {
+  if (!Number.isSafeInteger(attempt) || attempt < 0 || attempt >= Number.MAX_SAFE_INTEGER) {
     throw missionInvalid('attempt', `attempt must be a non-negative integer, got ${String(attempt)}`);
   }
   return attempt;

@@ -7,6 +7,8 @@ import type {
   EventSeverity,
   GatewayCredential,
   Message,
+  MissionRecord,
+  MissionStatus,
   Run,
   RunKind,
   RunStatus,
@@ -14,7 +16,7 @@ import type {
   TokenUsage,
 } from '@fracta/domain';
 
-import type { AgentRow, CredentialRow, EventRow, MessageRow, RunRow } from './rows.js';
+import type { AgentRow, CredentialRow, EventRow, MessageRow, MissionRow, RunRow } from './rows.js';
 
 const copyDate = (d: Date) => new Date(d.getTime());
 const copyOptionalDate = (d: Date | null) => (d === null ? null : new Date(d.getTime()));
@@ -105,6 +107,36 @@ export function toRun(row: RunRow): Run {
     finishedAt: copyOptionalDate(row.finished_at),
     exitCode: row.exit_code,
     dir: row.dir,
+    handle: row.handle,
+  };
+}
+
+export function toMission(row: MissionRow): MissionRecord {
+  return {
+    id: row.id,
+    agent: row.agent,
+    runKind: row.run_kind as RunKind,
+    attempt: row.attempt,
+    prompt: row.prompt,
+    payload: JSON.parse(row.payload_json) as Record<string, unknown>,
+    createdAt: copyDate(row.created_at),
+    status: row.status as MissionStatus,
+    updatedAt: copyDate(row.updated_at),
+  };
+}
+
+/** Everything but the store-assigned `seq`. */
+export function toMissionRow(mission: MissionRecord): Omit<MissionRow, 'seq'> {
+  return {
+    id: mission.id,
+    agent: mission.agent,
+    run_kind: mission.runKind,
+    attempt: mission.attempt,
+    status: mission.status,
+    prompt: mission.prompt,
+    payload_json: JSON.stringify(mission.payload),
+    created_at: mission.createdAt,
+    updated_at: mission.updatedAt,
   };
 }
 

@@ -77,6 +77,20 @@ export interface RunRow {
   finished_at: Date | null;
   exit_code: number | null;
   dir: string | null;
+  handle: string | null;
+}
+
+export interface MissionRow {
+  seq: number;
+  id: string;
+  agent: string;
+  run_kind: string;
+  attempt: number;
+  status: string;
+  prompt: string | null;
+  payload_json: string;
+  created_at: Date;
+  updated_at: Date;
 }
 
 export interface CredentialRow {
@@ -195,6 +209,24 @@ export function createEntitySchemas(dialect: Dialect) {
       finished_at: at(true),
       exit_code: int(true),
       dir: text(true),
+      handle: text(true),
+    },
+  });
+
+  const missions = new EntitySchema<MissionRow>({
+    name: 'MissionRow',
+    tableName: 'missions',
+    columns: {
+      seq: serial,
+      id: text(),
+      agent: text(),
+      run_kind: text(),
+      attempt: { type: bigint, transformer: bigintAsNumber },
+      status: text(),
+      prompt: text(true),
+      payload_json: text(),
+      created_at: at(),
+      updated_at: at(),
     },
   });
 
@@ -211,7 +243,7 @@ export function createEntitySchemas(dialect: Dialect) {
     },
   });
 
-  return { agents, agentLabels, events, messages, messageCursors, runs, credentials };
+  return { agents, agentLabels, events, messages, messageCursors, runs, credentials, missions };
 }
 
 export type EntitySchemas = ReturnType<typeof createEntitySchemas>;

@@ -12,6 +12,7 @@ import {
   type CredentialRepository,
   type EventRepository,
   type MessageRepository,
+  type MissionRepository,
   type RunRepository,
 } from '@fracta/domain';
 import { DataSource, type DataSourceOptions } from 'typeorm';
@@ -22,6 +23,7 @@ import { TypeormAgentRepository } from './repositories/typeorm-agent.repository.
 import { TypeormCredentialRepository } from './repositories/typeorm-credential.repository.js';
 import { TypeormEventRepository } from './repositories/typeorm-event.repository.js';
 import { TypeormMessageRepository } from './repositories/typeorm-message.repository.js';
+import { TypeormMissionRepository } from './repositories/typeorm-mission.repository.js';
 import { TypeormRunRepository } from './repositories/typeorm-run.repository.js';
 import { createEntitySchemas, type Dialect } from './rows.js';
 
@@ -46,6 +48,7 @@ export interface StateStore {
   readonly messages: MessageRepository;
   readonly runs: RunRepository;
   readonly credentials: CredentialRepository;
+  readonly missions: MissionRepository;
   /** Names of the applied migrations, oldest first. */
   appliedMigrations(): Promise<string[]>;
   close(): Promise<void>;
@@ -152,6 +155,7 @@ export async function openStore(options: StoreOptions): Promise<StateStore> {
     messages: new TypeormMessageRepository(db),
     runs: new TypeormRunRepository(db),
     credentials: new TypeormCredentialRepository(db),
+    missions: new TypeormMissionRepository(db),
     appliedMigrations: async () => {
       const rows = await db.read((manager) =>
         manager.query<{ name: string }[]>('SELECT name FROM fracta_migrations ORDER BY id'),

@@ -223,7 +223,11 @@ export class TypeormAgentRepository extends AgentRepository {
 
   delete(name: string): Promise<boolean> {
     return this.db.write(async (manager) => {
-      const current = await this.#findRow(manager, name);
+      // Lock the agent row first: a run or mission being created for it (which locks the row too)
+      // either commits before this delete sweeps, or finds the agent gone.
+      const query = manager.createQueryBuilder(this.db.schemas.agents, 'a').where('a.name = :name', { name });
+      if (this.db.dialect === 'postgres') query.setLock('pessimistic_write');
+      const current = await query.getOne();
       if (!current) return false;
       const status = toAgent(current, {}).status;
       if (isLive(status)) {
@@ -231,10 +235,15 @@ export class TypeormAgentRepository extends AgentRepository {
       }
       const { schemas } = this.db;
       const del = (
-        schema: typeof schemas.runs | typeof schemas.credentials | typeof schemas.agentLabels,
+        schema:
+          | typeof schemas.runs
+          | typeof schemas.missions
+          | typeof schemas.credentials
+          | typeof schemas.agentLabels,
         column: string,
       ) => manager.createQueryBuilder().delete().from(schema).where(`${column} = :name`, { name }).execute();
       await del(schemas.runs, 'agent');
+      await del(schemas.missions, 'agent');
       await del(schemas.credentials, 'agent');
       await del(schemas.agentLabels, 'agent');
       await manager

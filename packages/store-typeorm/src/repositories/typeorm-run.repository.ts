@@ -2,7 +2,9 @@ import {
   AgentNotFoundError,
   InvariantViolationError,
   RunNotFoundError,
+  RunNotRunningError,
   RunRepository,
+  validateRunHandle,
   type Run,
   type RunDraft,
   type RunFinish,
@@ -40,6 +42,7 @@ export class TypeormRunRepository extends RunRepository {
         finished_at: null,
         exit_code: null,
         dir: draft.dir ?? null,
+        handle: null,
       };
       try {
         await manager.createQueryBuilder().insert().into(this.db.schemas.runs).values(row).execute();
@@ -66,6 +69,26 @@ export class TypeormRunRepository extends RunRepository {
         .getOne();
       if (!row) throw new RunNotFoundError(id);
       return { applied: result.affected === 1, run: toRun(row) };
+    });
+  }
+
+  async attachHandle(id: string, handle: string): Promise<Run> {
+    validateRunHandle(handle);
+    return await this.db.write(async (manager) => {
+      // Conditional on the run still running, like finish: a finished run's handle never changes.
+      const result = await manager
+        .createQueryBuilder()
+        .update(this.db.schemas.runs)
+        .set({ handle })
+        .where("id = :id AND status = 'running'", { id })
+        .execute();
+      const row = await manager
+        .createQueryBuilder(this.db.schemas.runs, 'r')
+        .where('r.id = :id', { id })
+        .getOne();
+      if (!row) throw new RunNotFoundError(id);
+      if (result.affected !== 1) throw new RunNotRunningError(id, row.status);
+      return toRun(row);
     });
   }
 

@@ -52,7 +52,10 @@ describe('postgres state store', () => {
       ...(await Promise.all([1, 2, 3].map(() => openStore({ kind: 'postgres', url: database.url })))),
     );
     for (const store of stores)
-      expect(await store.appliedMigrations()).toEqual(['InitialSchemaPostgres1763856000000']);
+      expect(await store.appliedMigrations()).toEqual([
+        'InitialSchemaPostgres1763856000000',
+        'RunHandlesMissionsPostgres1796300000000',
+      ]);
     const [a, b] = stores;
     await a!.agents.create({
       draft: { name: 'shared', runtime: 'command' },

@@ -11,6 +11,21 @@ import Database from 'better-sqlite3';
 import { openStore } from '../../src/index.js';
 
 const distIndex = new URL('../../dist/index.js', import.meta.url);
+const MIGRATIONS = ['InitialSchemaSqlite1763856000000', 'RunHandlesMissionsSqlite1796300000000'];
+
+function spawnWorker(fixture: string, args: string[]) {
+  const child = spawn(process.execPath, [join(import.meta.dirname, '../fixtures', fixture), ...args], {
+    stdio: ['pipe', 'pipe', 'inherit'],
+  });
+  const iterator = createInterface({ input: child.stdout })[Symbol.asyncIterator]();
+  return { child, next: async () => (await iterator.next()).value! };
+}
+
+/** Waits until every worker is ready, then starts them at once. */
+async function startTogether(workers: readonly ReturnType<typeof spawnWorker>[]): Promise<void> {
+  for (const w of workers) expect(await w.next()).toBe('ready');
+  for (const w of workers) w.child.stdin.write('go\n');
+}
 
 describe('sqlite state store', () => {
   let dir: string;
@@ -31,7 +46,7 @@ describe('sqlite state store', () => {
       trigger: 'start',
       at: new Date(),
     });
-    expect(await first.appliedMigrations()).toEqual(['InitialSchemaSqlite1763856000000']);
+    expect(await first.appliedMigrations()).toEqual(MIGRATIONS);
     await first.close();
 
     const raw = new Database(path, { readonly: true });
@@ -39,7 +54,7 @@ describe('sqlite state store', () => {
     raw.close();
 
     const second = await openStore({ kind: 'sqlite', path });
-    expect(await second.appliedMigrations()).toEqual(['InitialSchemaSqlite1763856000000']);
+    expect(await second.appliedMigrations()).toEqual(MIGRATIONS);
     expect((await second.agents.get('keep')).status).toBe('running');
     await second.close();
   });
@@ -72,26 +87,10 @@ describe('sqlite state store', () => {
     }
     const before = await store.events.latestId();
 
-    const workers = (['complete', 'stop'] as const).map((trigger) => {
-      const child = spawn(
-        process.execPath,
-        [
-          join(import.meta.dirname, '../fixtures/race-worker.mjs'),
-          distIndex.href,
-          path,
-          trigger,
-          String(count),
-        ],
-        {
-          stdio: ['pipe', 'pipe', 'inherit'],
-        },
-      );
-      const lines = createInterface({ input: child.stdout });
-      const iterator = lines[Symbol.asyncIterator]();
-      return { child, next: async () => (await iterator.next()).value! };
-    });
-    for (const w of workers) expect(await w.next()).toBe('ready');
-    for (const w of workers) w.child.stdin.write('go\n');
+    const workers = (['complete', 'stop'] as const).map((trigger) =>
+      spawnWorker('race-worker.mjs', [distIndex.href, path, trigger, String(count)]),
+    );
+    await startTogether(workers);
     const results = await Promise.all(
       workers.map(async (w) => (JSON.parse(await w.next()) as { applied: string[] }).applied),
     );
@@ -106,6 +105,46 @@ describe('sqlite state store', () => {
     expect(events).toHaveLength(count);
     for (const name of completed) expect((await store.agents.get(name)).status).toBe('completed');
     for (const name of stopped) expect((await store.agents.get(name)).status).toBe('stopped');
+    await store.close();
+  }, 60_000);
+
+  it('should give each mission exactly one claimer when three processes race on one file', async () => {
+    if (!existsSync(distIndex))
+      throw new Error('dist/ is missing: run `pnpm build` in packages/store-typeorm first');
+    const path = join(dir, 'claims.db');
+    const count = 150;
+    const store = await openStore({ kind: 'sqlite', path });
+    await store.agents.create({
+      draft: { name: 'crowd', runtime: 'command' },
+      trigger: 'start',
+      at: new Date(),
+    });
+    for (let i = 0; i < count; i++) {
+      await store.missions.create({
+        id: `race-m-${i}`,
+        agent: 'crowd',
+        runKind: 'initial',
+        prompt: null,
+        payload: { i },
+        createdAt: new Date(),
+      });
+    }
+
+    const workers = [1, 2, 3].map(() =>
+      spawnWorker('claim-race-worker.mjs', [distIndex.href, path, String(count)]),
+    );
+    await startTogether(workers);
+    const won = await Promise.all(
+      workers.map(async (w) => (JSON.parse(await w.next()) as { won: string[] }).won),
+    );
+
+    // Every process must have won somewhere, or this run did not race at all.
+    for (const ids of won) expect(ids.length).toBeGreaterThan(0);
+    expect(won.flat()).toHaveLength(count);
+    expect(new Set(won.flat()).size).toBe(count);
+    const open = await store.missions.listOpen(500);
+    expect(open).toHaveLength(count);
+    for (const mission of open) expect(mission).toMatchObject({ status: 'claimed', attempt: 1 });
     await store.close();
   }, 60_000);
 });

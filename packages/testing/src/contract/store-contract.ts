@@ -878,6 +878,9 @@ export function describeStoreContract(
         expect(first).toEqual({ ...created, status: 'claimed', attempt: 1, updatedAt: at(1) });
         expect(await s.missions.claim('m', 0, at(2))).toBeNull();
         expect(await s.missions.claim('m', 2, at(2))).toBeNull();
+        // Attempts past 32 bits are just attempts that do not match (not a database error).
+        expect(await s.missions.claim('m', 2 ** 40, at(2))).toBeNull();
+        expect(await s.missions.finish('m', Number.MAX_SAFE_INTEGER - 1, 'failed', at(2))).toBe(false);
         expect(await s.missions.get('m')).toEqual(first);
         // Re-dispatch after a lost lease: the claimed mission is claimed again, attempt 1 is stale.
         const second = await s.missions.claim('m', 1, at(3));
@@ -1025,7 +1028,7 @@ export function describeStoreContract(
             });
           }
         });
-      });
+      }, 60_000);
 
       it(`should let a stale worker's finish lose to a re-claim or beat it, never both, ${missionRaces} times`, async () => {
         await withPeer(async (other) => {
@@ -1050,7 +1053,7 @@ export function describeStoreContract(
             expect(await s.missions.get(id)).toMatchObject({ status: 'failed', attempt: 2 });
           }
         });
-      });
+      }, 60_000);
 
       it(`should cancel a mission whatever claimers and finishers race it, ${missionRaces} times`, async () => {
         await withPeer(async (other) => {
@@ -1088,7 +1091,7 @@ export function describeStoreContract(
           }
           expect(await s.missions.listOpen(10)).toEqual([]);
         });
-      });
+      }, 60_000);
     });
 
     describe('gateway credentials', () => {

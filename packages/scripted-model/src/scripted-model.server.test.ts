@@ -215,6 +215,44 @@ describe(ScriptedModel.name, () => {
     });
   });
 
+  it('should answer as many requests with a repeating error turn as it says, as one turn', async () => {
+    model.script([
+      { kind: 'error', status: 400, message: 'again', repeat: 3 },
+      { kind: 'text', text: 'after' },
+    ]);
+
+    const statuses: number[] = [];
+    for (let attempt = 0; attempt < 3; attempt += 1) {
+      statuses.push((await post(model, '/v1/messages', anthropicBody(false))).status);
+      expect(model.remaining).toBe(attempt < 2 ? 2 : 1);
+    }
+    const after = (await (await post(model, '/v1/messages', anthropicBody(false))).json()) as {
+      content: unknown[];
+    };
+
+    expect(statuses).toEqual([400, 400, 400]);
+    expect(after.content).toEqual([{ type: 'text', text: 'after' }]);
+    expect(model.requests.map((request) => request.answer)).toEqual([
+      { kind: 'error', turn: 0, status: 400 },
+      { kind: 'error', turn: 0, status: 400 },
+      { kind: 'error', turn: 0, status: 400 },
+      { kind: 'text', turn: 1, status: 200 },
+    ]);
+  });
+
+  it('should drop the rest of a repeating error when the queue is scripted anew', async () => {
+    model.enqueue({ kind: 'error', status: 500, repeat: 5 });
+    await post(model, '/v1/messages', anthropicBody(false));
+
+    model.script([{ kind: 'text', text: 'fresh' }]);
+    const fresh = (await (await post(model, '/v1/messages', anthropicBody(false))).json()) as {
+      content: unknown[];
+    };
+
+    expect(fresh.content).toEqual([{ type: 'text', text: 'fresh' }]);
+    expect(model.remaining).toBe(0);
+  });
+
   it('should hold a slow turn back for its delay and pace its chunks', async () => {
     model.enqueue({ kind: 'text', text: 'abcdef', chunkSize: 2, delayMs: 150, chunkDelayMs: 40 });
     const started = performance.now();

@@ -144,6 +144,8 @@ export class ScriptedModel {
     isAuxiliary: (request: RecordedRequest) => boolean;
   };
   #queue: ScriptedTurn[] = [];
+  /** An error turn with `repeat` that still answers the next requests. */
+  #repeating: { turn: ErrorTurn; index: number; left: number } | null = null;
   #turnsServed = 0;
   #lastSeq = 0;
   readonly #requests: RecordedRequest[] = [];
@@ -211,9 +213,9 @@ export class ScriptedModel {
     return this.#problems;
   }
 
-  /** Turns still queued. */
+  /** Turns still queued (an error turn with `repeat` counts until its last repeat is served). */
   get remaining(): number {
-    return this.#queue.length;
+    return this.#queue.length + (this.#repeating ? 1 : 0);
   }
 
   /** Replaces the queue with `turns`. */
@@ -222,6 +224,7 @@ export class ScriptedModel {
       validateTurn(turn, index);
     });
     this.#queue = [...turns];
+    this.#repeating = null;
     return this;
   }
 
@@ -324,6 +327,13 @@ export class ScriptedModel {
     if (this.#options.isAuxiliary(probe)) {
       kind = 'auxiliary';
       turn = { kind: 'text', text: this.#options.auxiliaryText };
+    } else if (this.#repeating) {
+      const repeating = this.#repeating;
+      turn = repeating.turn;
+      turnIndex = repeating.index;
+      kind = 'error';
+      repeating.left -= 1;
+      if (repeating.left === 0) this.#repeating = null;
     } else {
       const next = this.#queue.shift();
       if (next) {
@@ -331,6 +341,9 @@ export class ScriptedModel {
         this.#turnsServed += 1;
         turn = next;
         kind = next.kind;
+        if (next.kind === 'error' && next.repeat !== undefined && next.repeat > 1) {
+          this.#repeating = { turn: next, index: turnIndex, left: next.repeat - 1 };
+        }
       } else {
         turn = this.#options.fallback;
         kind = 'fallback';

@@ -23,7 +23,7 @@ describe(validateTurn.name, () => {
     { kind: 'tool', tool: 'Write', arguments: { file_path: '/x', content: 'y' }, text: 'writing' },
     { kind: 'tool', tool: /echo$/ },
     { kind: 'error', status: 400 },
-    { kind: 'error', status: 599, message: 'boom', errorType: 'overloaded_error', delayMs: 0 },
+    { kind: 'error', status: 599, message: 'boom', errorType: 'overloaded_error', delayMs: 0, repeat: 100 },
     { kind: 'text', text: 'slow', delayMs: 120_000, chunkDelayMs: 5 },
   ])('should accept a well-formed turn (%j)', (turn) => {
     expect(() => {
@@ -82,6 +82,13 @@ describe(validateTurn.name, () => {
       { kind: 'error', status: 500, message: {} },
       'message must be a string',
     ],
+    [
+      'a zero repeat',
+      { kind: 'error', status: 400, repeat: 0 },
+      'repeat must be an integer between 1 and 100, got 0',
+    ],
+    ['a repeat over 100', { kind: 'error', status: 400, repeat: 101 }, 'got 101'],
+    ['a fractional repeat', { kind: 'error', status: 400, repeat: 1.5 }, 'got 1.5'],
     [
       'a negative delay',
       { kind: 'text', text: 'x', delayMs: -1 },

@@ -44,12 +44,15 @@ export interface ErrorTurn extends TurnTiming {
   readonly kind: 'error';
   /**
    * 400-599. The answer carries `x-should-retry: false`, and prepareOfflineCli turns retries off
-   * where a CLI allows it, yet: claude retries a 400, 404 or 422 once (without its newest beta
-   * headers), and opencode retries 5xx after a few seconds. So script a 401/403/429/5xx for claude
-   * (or the same error twice), and a 4xx for opencode.
+   * where a CLI allows it, yet: claude retries a 400, 404 or 422, dropping one optional beta
+   * header each time (three requests in all for a 400 with 2.1.330), and opencode retries 5xx
+   * after a few seconds. So script a 401/403/429/5xx for claude and a 4xx for opencode, or use
+   * `repeat`. Codex shows its own text for a 5xx, the scripted message for a 4xx.
    */
   readonly status: number;
   readonly message?: string;
+  /** How many consecutive model requests this error answers (default 1, at most 100), for CLIs that retry. */
+  readonly repeat?: number;
   /** Protocol error type; derived from the status when absent (e.g. 400 → invalid_request_error). */
   readonly errorType?: string;
 }
@@ -131,6 +134,12 @@ export function validateTurn(turn: ScriptedTurn, index: number): void {
       }
       if (turn.message !== undefined && typeof turn.message !== 'string') {
         fail(index, 'message must be a string');
+      }
+      if (
+        turn.repeat !== undefined &&
+        !(Number.isInteger(turn.repeat) && turn.repeat >= 1 && turn.repeat <= 100)
+      ) {
+        fail(index, `repeat must be an integer between 1 and 100, got ${String(turn.repeat)}`);
       }
       return;
     default: {

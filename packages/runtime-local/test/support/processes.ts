@@ -24,7 +24,7 @@ export async function waitFor<T>(
   }
 }
 
-export async function liveProcesses(filter: (stat: ProcStat) => boolean): Promise<ProcStat[]> {
+async function liveProcesses(filter: (stat: ProcStat) => boolean): Promise<ProcStat[]> {
   return (await listProcesses()).filter((stat) => stat.state !== 'Z' && filter(stat));
 }
 

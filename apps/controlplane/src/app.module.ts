@@ -9,6 +9,7 @@ import { EventsModule } from './events/events.module.js';
 import { HealthModule } from './health/health.module.js';
 import { DomainExceptionFilter } from './http/domain-exception.filter.js';
 import { TokenGuard } from './http/token.guard.js';
+import { RunsModule } from './runs/runs.module.js';
 
 export interface AppDeps extends CoreDeps {
   /** The one pino instance: Nest, Fastify request logs and the app's own logs share it. */
@@ -32,6 +33,7 @@ export class AppModule {
         HealthModule,
         EventsModule,
         AgentsModule,
+        RunsModule,
       ],
       providers: [
         { provide: APP_GUARD, useClass: TokenGuard },

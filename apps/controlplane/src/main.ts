@@ -1,8 +1,9 @@
 #!/usr/bin/env node
 /**
- * Composition root: fracta.yaml → token → state store → logger → HTTP server, and an orderly
- * shutdown on SIGTERM/SIGINT. Every start-up failure is one line naming the fix, with an exit code
- * by kind: 2 bad config, 3 store unavailable, 4 address in use.
+ * Composition root: fracta.yaml → token → state store → adapters (process backend, workspaces,
+ * run records, queue) → HTTP server, and an orderly shutdown on SIGTERM/SIGINT that leaves agent
+ * processes running (the next start adopts them). Every start-up failure is one line naming the
+ * fix, with an exit code by kind: 2 bad config, 3 store unavailable, 4 address in use.
  */
 import 'reflect-metadata';
 
@@ -10,10 +11,11 @@ import { rm, writeFile } from 'node:fs/promises';
 import { join } from 'node:path';
 
 import { ConfigError, loadConfig } from '@fracta/config';
-import { isDomainError } from '@fracta/domain';
+import { isDomainError, toError } from '@fracta/domain';
 import { createPinoLogger, toPino } from '@fracta/logger';
 import { openStore } from '@fracta/store-typeorm';
 
+import { createAdapters } from './adapters.js';
 import { loadOrCreateToken, toAppConfig } from './config.js';
 import { createApp } from './http/create-app.js';
 import { randomToken, SystemClock, TimestampIdGenerator } from './system.js';
@@ -33,24 +35,33 @@ try {
 
 const token =
   loaded.config.control_plane_api.token ?? (await loadOrCreateToken(loaded.projectRoot, randomToken));
-const config = toAppConfig({ fracta: loaded.config, projectRoot: loaded.projectRoot, token });
+const config = toAppConfig({
+  fracta: loaded.config,
+  projectRoot: loaded.projectRoot,
+  token,
+  env: process.env,
+});
 const logger = createPinoLogger({ level: config.log.level, name: 'controlplane' });
 
 const store = await openStore(config.store).catch((error: unknown) =>
   fail(isDomainError(error) ? error.message : String(error), 3),
 );
 const clock = new SystemClock();
+const adapters = createAdapters(config, clock, logger);
 const app = await createApp({
   config,
   store,
   clock,
   ids: new TimestampIdGenerator(clock),
+  logger,
+  ...adapters,
   pino: toPino(logger),
 });
 
 try {
   await app.listen({ host: config.http.host, port: config.http.port });
 } catch (error) {
+  await app.close().catch(() => undefined);
   await store.close();
   if ((error as { code?: string }).code === 'EADDRINUSE') {
     fail(
@@ -67,6 +78,7 @@ logger.info('controlplane listening', {
   host: config.http.host,
   port: config.http.port,
   store: config.store.kind,
+  maxConcurrent: config.reaper.maxConcurrent,
 });
 
 let stopping = false;
@@ -74,7 +86,11 @@ async function shutdown(signal: string): Promise<void> {
   if (stopping) return;
   stopping = true;
   logger.info('controlplane stopping', { signal });
-  await app.close();
+  try {
+    await app.close();
+  } catch (error) {
+    logger.error('shutdown incomplete', { err: toError(error) });
+  }
   await store.close();
   await rm(pidFile, { force: true });
   process.exit(0);

@@ -249,3 +249,53 @@ export const logsQuerySchema = z.strictObject({
   stream: z.enum(['stdout', 'stderr']).default('stdout'),
 });
 export type LogsQuery = z.infer<typeof logsQuerySchema>;
+
+/** POST /agents/:name/say */
+export const sayResultSchema = z.strictObject({
+  /** `resumed`: a new turn of the finished agent's session started; `mailbox`: a live agent got it as a message. */
+  delivered: z.enum(['resumed', 'mailbox']),
+  agent: agentViewSchema,
+  message_id: z.number().int().optional(),
+});
+export type SayResult = z.infer<typeof sayResultSchema>;
+
+/** GET /agents/:name/peek */
+export const peekResultSchema = z.strictObject({
+  agent: agentViewSchema,
+  run: runViewSchema.nullable(),
+  stdout_tail: z.string(),
+  stderr_tail: z.string(),
+});
+export type PeekResult = z.infer<typeof peekResultSchema>;
+
+/** POST /agents/:name/merge (conflicts are a 409 AGENT_MERGE_CONFLICT with details.conflicts) */
+export const mergeResponseSchema = z.strictObject({
+  merged: z.literal(true),
+  commit: z.string(),
+  branch: z.string().nullable(),
+  base_branch: z.string().nullable(),
+});
+export type MergeResponse = z.infer<typeof mergeResponseSchema>;
+
+/** POST /agents/dry-run: what a spawn with the same body would do. */
+export const dryRunResultSchema = z.strictObject({
+  name: z.string(),
+  runtime: z.enum(RUNTIMES),
+  mode: z.enum(AGENT_MODES),
+  command: z.string(),
+  /** The prompt argument is shown as "<prompt>". */
+  args: z.array(z.string()),
+  binary_path: z.string(),
+  workspace: z.strictObject({
+    kind: z.enum(['git-worktree', 'directory']),
+    path: z.string(),
+    branch: z.string().nullable(),
+    base_branch: z.string().nullable(),
+  }),
+  /** Names only, never values. */
+  env: z.array(z.string()),
+  files: z.array(z.string()),
+  allowed_tools: z.array(z.string()),
+  queued: z.boolean(),
+});
+export type DryRunResult = z.infer<typeof dryRunResultSchema>;

@@ -8,10 +8,19 @@ import type { z } from 'zod';
 import {
   agentsPageSchema,
   agentViewSchema,
+  dryRunResultSchema,
+  mergeResponseSchema,
+  peekResultSchema,
   runsPageSchema,
+  sayResultSchema,
   type AgentsPage,
   type AgentView,
+  type DryRunResult,
+  type MergeResponse,
+  type PeekResult,
   type RunView,
+  type SayResult,
+  type SpawnRequest,
 } from './agents.contract.js';
 import { errorBodySchema } from './errors.contract.js';
 import { eventsPageSchema, eventViewSchema, type EventsPage, type EventView } from './events.contract.js';
@@ -24,8 +33,9 @@ export class ControlPlaneError extends DomainError {
     category: ErrorCategory,
     message: string,
     readonly status: number,
+    details: Record<string, unknown> = {},
   ) {
-    super(message, { status });
+    super(message, { ...details, status });
     this.code = code;
     this.category = category;
   }
@@ -75,6 +85,81 @@ export class ControlPlaneClient {
 
   async runs(name: string): Promise<RunView[]> {
     return (await this.#json('GET', `/api/v1/agents/${encodeURIComponent(name)}/runs`, runsPageSchema)).runs;
+  }
+
+  spawn(request: SpawnRequest): Promise<AgentView> {
+    return this.#json('POST', '/api/v1/agents', agentViewSchema, {}, request);
+  }
+
+  dryRun(request: SpawnRequest): Promise<DryRunResult> {
+    return this.#json('POST', '/api/v1/agents/dry-run', dryRunResultSchema, {}, request);
+  }
+
+  kill(name: string, options: { keepFiles?: boolean } = {}): Promise<AgentView> {
+    return this.#json('DELETE', `/api/v1/agents/${encodeURIComponent(name)}`, agentViewSchema, {
+      keep_files: options.keepFiles === true ? 'true' : undefined,
+    });
+  }
+
+  say(name: string, message: string): Promise<SayResult> {
+    return this.#json(
+      'POST',
+      `/api/v1/agents/${encodeURIComponent(name)}/say`,
+      sayResultSchema,
+      {},
+      { message },
+    );
+  }
+
+  peek(name: string): Promise<PeekResult> {
+    return this.#json('GET', `/api/v1/agents/${encodeURIComponent(name)}/peek`, peekResultSchema);
+  }
+
+  merge(name: string): Promise<MergeResponse> {
+    return this.#json(
+      'POST',
+      `/api/v1/agents/${encodeURIComponent(name)}/merge`,
+      mergeResponseSchema,
+      {},
+      {},
+    );
+  }
+
+  /** The last `lines` lines of the agent's current run (stdout unless `stream` says stderr). */
+  async logs(name: string, query: { lines?: number; stream?: 'stdout' | 'stderr' } = {}): Promise<string> {
+    const response = await this.#send('GET', `/api/v1/agents/${encodeURIComponent(name)}/logs`, undefined, {
+      lines: query.lines,
+      stream: query.stream,
+    });
+    return response.text();
+  }
+
+  /** The tail, then everything the run appends until it ends (or `signal` aborts). */
+  async *followLogs(
+    name: string,
+    query: { lines?: number; stream?: 'stdout' | 'stderr' },
+    signal: AbortSignal,
+  ): AsyncGenerator<string> {
+    const response = await this.#send(
+      'GET',
+      `/api/v1/agents/${encodeURIComponent(name)}/logs`,
+      undefined,
+      { lines: query.lines, stream: query.stream, follow: 'true' },
+      signal,
+      false,
+    );
+    if (!response.body) return;
+    const decoder = new TextDecoder();
+    try {
+      for await (const chunk of response.body as AsyncIterable<Uint8Array>) {
+        yield decoder.decode(chunk, { stream: true });
+      }
+      const rest = decoder.decode();
+      if (rest !== '') yield rest;
+    } catch (error) {
+      if (signal.aborted) return;
+      throw error;
+    }
   }
 
   events(query: Query = {}): Promise<EventsPage> {
@@ -175,6 +260,7 @@ export class ControlPlaneClient {
       categoryOf(response.status),
       parsed?.error.message ?? `control plane answered ${response.status}: ${text.slice(0, 200)}`,
       response.status,
+      parsed?.error.details ?? {},
     );
   }
 }

@@ -1,0 +1,302 @@
+/**
+ * Spawning, steering, merging and stopping agents: the use cases behind POST/DELETE /agents and
+ * the say and merge routes. Every refusal happens before anything is created (a bad request
+ * leaves no worktree, branch, row or process), and a failure half-way is undone.
+ */
+import { access } from 'node:fs/promises';
+
+import {
+  AgentAlreadyExistsError,
+  AgentRepository,
+  assertAgentName,
+  checkTransition,
+  Clock,
+  CredentialRepository,
+  EventRepository,
+  HOST_MAILBOX,
+  IdGenerator,
+  isLive,
+  MessageRepository,
+  MissionQueue,
+  MissionRepository,
+  RunRepository,
+  RuntimeBackend,
+  toError,
+  WorkspaceProvider,
+  type Agent,
+  type Message,
+  type WorkspaceInfo,
+} from '@fracta/domain';
+import { Logger } from '@fracta/logger';
+import { RunRecords } from '@fracta/run-records';
+import { Injectable } from '@nestjs/common';
+
+import { AppConfig } from '../config.js';
+import { EventNotifier } from '../events/event-notifier.js';
+import { toMissionPayload } from '../runs/mission-payload.js';
+import { parseHandle } from '../runs/run-executor.service.js';
+import { StartWaiters } from '../runs/start-waiters.js';
+
+import { AgentBusyError, AgentMergeConflictError, AgentWorkspaceGoneError } from './agents.errors.js';
+import { KeyedMutex } from './keyed-mutex.js';
+import { planLaunch, type LaunchPlan, type LaunchRequest } from './launch-planner.js';
+
+export interface SpawnInput extends LaunchRequest {
+  readonly baseBranch?: string | undefined;
+  readonly labels?: Readonly<Record<string, string>> | undefined;
+  /** Answer at once with the Queued agent instead of waiting (briefly) for it to start. */
+  readonly queued?: boolean | undefined;
+  readonly parentAgent?: string | null | undefined;
+}
+
+export type SayOutcome =
+  | { readonly delivered: 'resumed'; readonly agent: Agent }
+  | { readonly delivered: 'mailbox'; readonly agent: Agent; readonly message: Message };
+
+/** How long spawn and say wait for the run to start before answering with a Queued agent. */
+const START_WAIT_MS = 10_000;
+
+@Injectable()
+export class AgentLifecycleService {
+  readonly #locks = new KeyedMutex();
+
+  constructor(
+    private readonly config: AppConfig,
+    private readonly agents: AgentRepository,
+    private readonly runs: RunRepository,
+    private readonly missions: MissionRepository,
+    private readonly messages: MessageRepository,
+    private readonly credentials: CredentialRepository,
+    private readonly events: EventRepository,
+    private readonly clock: Clock,
+    private readonly ids: IdGenerator,
+    private readonly workspace: WorkspaceProvider,
+    private readonly backend: RuntimeBackend,
+    private readonly queue: MissionQueue,
+    private readonly records: RunRecords,
+    private readonly waiters: StartWaiters,
+    private readonly notifier: EventNotifier,
+    private readonly logger: Logger,
+  ) {}
+
+  /** What spawn would do, without doing it. */
+  dryRun(input: SpawnInput): LaunchPlan {
+    assertAgentName(input.name);
+    return planLaunch(this.config, input);
+  }
+
+  async spawn(input: SpawnInput): Promise<Agent> {
+    const name = assertAgentName(input.name);
+    const plan = planLaunch(this.config, input);
+    const missionId = this.ids.next('mission');
+    await this.#locks.run(name, async () => {
+      const existing = await this.agents.find(name);
+      if (existing !== null && isLive(existing.status)) throw new AgentAlreadyExistsError(name);
+      const workspace = await this.workspace.prepare(name, {
+        baseBranch: input.baseBranch ?? this.config.fracta.project.default_base_branch ?? null,
+      });
+      let created = false;
+      try {
+        // A finished agent of the same name gives way (its events stay in the log).
+        if (existing !== null) await this.agents.delete(name);
+        const at = this.clock.now();
+        await this.agents.create({
+          draft: {
+            name,
+            runtime: plan.runtime,
+            mode: plan.mode,
+            workspacePath: workspace.path,
+            branch: workspace.branch,
+            baseBranch: workspace.baseBranch,
+            parentAgent: input.parentAgent ?? null,
+            labels: { ...(input.labels ?? {}) },
+          },
+          trigger: 'enqueue',
+          at,
+          attrs: { runtime: plan.runtime },
+        });
+        created = true;
+        const mission = await this.missions.create({
+          id: missionId,
+          agent: name,
+          runKind: 'initial',
+          prompt: plan.prompt,
+          payload: toMissionPayload({
+            ...(plan.command === null ? {} : { command: [...plan.command] }),
+            ...(input.model === undefined ? {} : { model: input.model }),
+          }),
+          createdAt: at,
+        });
+        this.notifier.notify();
+        await this.queue.enqueue(mission);
+      } catch (error) {
+        await this.undoSpawn(name, workspace, created);
+        throw error;
+      }
+    });
+    if (input.queued !== true && (await this.startsAtOnce()))
+      await this.waiters.wait(missionId, START_WAIT_MS);
+    return this.agents.get(name);
+  }
+
+  /** Whether the queue has a free slot for every open mission (so the newest one starts now). */
+  private async startsAtOnce(): Promise<boolean> {
+    const cap = this.config.reaper.maxConcurrent;
+    if (cap === 0) return true;
+    return (await this.missions.listOpen(cap + 1)).length <= cap;
+  }
+
+  private async undoSpawn(name: string, workspace: WorkspaceInfo, created: boolean): Promise<void> {
+    try {
+      if (created) {
+        await this.agents.transition({ name, trigger: 'fail', at: this.clock.now(), reason: 'spawn failed' });
+        await this.agents.delete(name);
+      }
+      await this.workspace.remove(workspace, { keepFiles: false });
+    } catch (error) {
+      this.logger.error('spawn rollback incomplete', { agent: name, err: toError(error) });
+    }
+  }
+
+  /**
+   * Stops the agent (queued: never starts; running: SIGTERM to its process group, SIGKILL after
+   * the grace period) and removes its worktree and branch unless `keepFiles`. On a finished agent
+   * it only removes the files.
+   */
+  async kill(name: string, options: { keepFiles: boolean }): Promise<Agent> {
+    return this.#locks.run(name, async () => {
+      const agent = await this.agents.get(name);
+      if (isLive(agent.status)) {
+        const at = this.clock.now();
+        const stopped = await this.agents.transition({
+          name,
+          trigger: 'stop',
+          at,
+          reason: 'killed',
+          patch: { failureReason: null },
+        });
+        if (stopped.applied) this.notifier.notify();
+        for (const mission of await this.missions.listOpenForAgent(name)) {
+          await this.missions.cancel(mission.id, at);
+          await this.queue.cancel(mission.id);
+        }
+        await this.stopProcess(agent);
+        await this.credentials.revokeForAgent(name, this.clock.now());
+      }
+      if (!options.keepFiles && agent.workspacePath !== null) {
+        await this.workspace.remove(this.workspaceOf(agent), { keepFiles: false });
+      }
+      return this.agents.get(name);
+    });
+  }
+
+  private async stopProcess(agent: Agent): Promise<void> {
+    if (agent.currentRunId === null) return;
+    const run = await this.runs.get(agent.currentRunId).catch(() => null);
+    if (run?.status !== 'running' || run.handle === null) return;
+    await this.backend.stop(parseHandle(run.handle), this.config.stopGraceMs);
+    const finished = await this.runs.finish(run.id, { status: 'stopped', finishedAt: this.clock.now() });
+    if (finished.applied) {
+      await this.records
+        .updateInfo(agent.name, run.id, { status: 'stopped', finished_at: this.clock.now().toISOString() })
+        .catch(() => undefined);
+    }
+  }
+
+  /**
+   * A finished batch agent resumes its session with the message as a new turn; a live one gets
+   * the message in its mailbox (it reads it with fracta_inbox).
+   */
+  async say(name: string, text: string): Promise<SayOutcome> {
+    const started = await this.#locks.run(name, async () => {
+      const agent = await this.agents.get(name);
+      if (isLive(agent.status)) {
+        const message = await this.messages.send({
+          from: HOST_MAILBOX,
+          to: name,
+          body: text,
+          createdAt: this.clock.now(),
+        });
+        return { delivered: 'mailbox' as const, agent, message };
+      }
+      checkTransition(agent, 'say');
+      await this.assertWorkspace(agent);
+      if ((await this.missions.listOpenForAgent(name)).length > 0) {
+        throw new AgentBusyError(`agent "${name}" already has a turn waiting to start; wait for it`);
+      }
+      const mission = await this.missions.create({
+        id: this.ids.next('mission'),
+        agent: name,
+        runKind: 'say',
+        prompt: text,
+        payload: {},
+        createdAt: this.clock.now(),
+      });
+      await this.queue.enqueue(mission);
+      return { delivered: 'resumed' as const, missionId: mission.id };
+    });
+    if (started.delivered === 'mailbox') return started;
+    const report = (await this.startsAtOnce())
+      ? await this.waiters.wait(started.missionId, START_WAIT_MS)
+      : null;
+    if (report !== null && !report.started) throw report.error;
+    return { delivered: 'resumed', agent: await this.agents.get(name) };
+  }
+
+  private async assertWorkspace(agent: Agent): Promise<void> {
+    const gone = new AgentWorkspaceGoneError(
+      `agent "${agent.name}" has no workspace any more (it was killed without --keep-files): spawn a new agent instead`,
+    );
+    if (agent.workspacePath === null) throw gone;
+    await access(agent.workspacePath).catch(() => {
+      throw gone;
+    });
+  }
+
+  /** Merges the agent's branch into its base branch (`--no-ff`); conflicts abort cleanly. */
+  async merge(name: string): Promise<{ commit: string; agent: Agent }> {
+    return this.#locks.run(name, async () => {
+      const agent = await this.agents.get(name);
+      if (agent.status === 'running' || agent.status === 'queued') {
+        throw new AgentBusyError(
+          `agent "${name}" is ${agent.status}: wait until it finishes (fracta watch), or kill it with --keep-files first`,
+        );
+      }
+      await this.assertWorkspace(agent);
+      const workspace = this.workspaceOf(agent);
+      const result = await this.workspace.merge(workspace);
+      if (!result.merged) {
+        throw new AgentMergeConflictError(
+          name,
+          workspace.branch ?? '?',
+          workspace.baseBranch ?? '?',
+          result.conflicts,
+        );
+      }
+      await this.events.append({
+        ts: this.clock.now(),
+        component: 'controlplane',
+        category: 'agent',
+        resource: 'workspace',
+        action: 'merged',
+        outcome: 'success',
+        severity: 'info',
+        agent: name,
+        run: null,
+        attrs: { branch: workspace.branch ?? '', base: workspace.baseBranch ?? '', commit: result.commit },
+      });
+      this.notifier.notify();
+      this.logger.info('agent merged', { agent: name, commit: result.commit });
+      return { commit: result.commit, agent };
+    });
+  }
+
+  private workspaceOf(agent: Agent): WorkspaceInfo {
+    return {
+      kind: agent.branch === null ? 'directory' : 'git-worktree',
+      path: agent.workspacePath ?? '',
+      branch: agent.branch,
+      baseBranch: agent.baseBranch,
+    };
+  }
+}

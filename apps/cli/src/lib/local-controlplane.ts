@@ -83,7 +83,7 @@ export async function startInBackground(
         .slice(-3)
         .join(' | ');
       throw new ControlPlaneUnreachableError(
-        `the control plane exited with code ${exited ?? '?'} while starting: ${tail}`,
+        `the control plane exited (${exited === null ? 'killed by a signal' : `code ${exited}`}) while starting: ${tail || 'nothing in its log'}`,
       );
     }
     if (await isServing(project, env)) return child.pid ?? 0;

@@ -1,0 +1,37 @@
+import { Flags } from '@oclif/core';
+
+import { BaseCommand } from '../base-command.js';
+import { scaffold, SCAFFOLD_MODES, type ScaffoldMode } from '../lib/scaffold.js';
+
+export default class Init extends BaseCommand {
+  static override summary = 'Set up fracta in this repository';
+  static override description = [
+    'Writes fracta.yaml (commented; works as is), deployment/auth-helpers/README.md, and adds',
+    '.fracta/ and .worktrees/ to .gitignore. Existing files are kept. A project is scaffolded for one',
+    'mode; re-scaffolding it as another is refused with what to do instead.',
+    '',
+    'Next: fracta spawn --task hello --prompt "Say hello" and fracta list.',
+  ].join('\n');
+  static override examples = ['<%= config.bin %> init --scaffold local'];
+  static override enableJsonFlag = true;
+  static override flags = {
+    scaffold: Flags.string({
+      description: 'deployment mode',
+      options: [...SCAFFOLD_MODES],
+      default: 'local',
+    }),
+  };
+
+  async run(): Promise<unknown> {
+    const { flags } = await this.parse(Init);
+    const root = process.cwd();
+    const result = await scaffold(root, flags.scaffold as ScaffoldMode);
+    for (const file of result.written) this.log(`wrote ${file}`);
+    for (const file of result.kept) this.log(`kept  ${file} (already there)`);
+    this.log(`\nfracta is set up here (${result.mode} mode). Next:`);
+    this.log('  fracta spawn --task hello --prompt "Say hello in README.md"');
+    this.log('  fracta list');
+    this.log('  fracta logs hello --follow');
+    return result;
+  }
+}

@@ -85,7 +85,7 @@ describe(writeOpencodeFiles.name, () => {
     );
 
     expect(config(result).model).toBe('anthropic/claude-sonnet');
-    expect(config(result)).not.toHaveProperty('$schema');
+    expect(Object.keys(config(result))[0]).toBe('$schema');
     expect(config(result).mcp).toEqual({ docs: { type: 'local', command: ['docs-mcp'] }, fracta: ENTRY });
     expect(permissionEntries(result)).toEqual([
       ['*', 'ask'],
@@ -95,6 +95,17 @@ describe(writeOpencodeFiles.name, () => {
       ['fracta_fracta_list', 'allow'],
       ['fracta_fracta_send', 'allow'],
       ['task', 'deny'],
+    ]);
+  });
+
+  it("should keep the user's own $schema", () => {
+    const result = writeAgentFiles(
+      input({ existing: { 'opencode.json': '{"theme": "x", "$schema": "https://example.com/s.json"}' } }),
+    );
+
+    expect(Object.entries(config(result)).slice(0, 2)).toEqual([
+      ['theme', 'x'],
+      ['$schema', 'https://example.com/s.json'],
     ]);
   });
 
@@ -135,6 +146,7 @@ describe(writeOpencodeFiles.name, () => {
 
       expect(result.files.map((f) => f.path)).toEqual(['.opencode/opencode.json', 'AGENTS.md']);
       expect(config(result, '.opencode/opencode.json')).toEqual({
+        $schema: 'https://opencode.ai/config.json',
         theme: 'dark',
         mcp: { fracta: ENTRY },
         permission: { fracta_fracta_list: 'allow', fracta_fracta_send: 'allow', task: 'deny' },

@@ -89,8 +89,9 @@ export function writeOpencodeFiles(request: AgentFilesRequest): AgentFiles {
       `${CONFIG_PATHS[0]} is tracked: the configuration goes to ${configPath}, which opencode also reads`,
     );
   }
-  const doc = parseJsonObject(configPath, existing.get(configPath), { comments: true });
-  if (Object.keys(doc).length === 0) doc.$schema = SCHEMA;
+  // opencode adds a missing $schema to the file itself; adding it first keeps the bytes stable.
+  const parsed = parseJsonObject(configPath, existing.get(configPath), { comments: true });
+  const doc: JsonObject = Object.hasOwn(parsed, '$schema') ? parsed : { $schema: SCHEMA, ...parsed };
   objectField(doc, 'mcp', configPath, 'mcp')[FRACTA_SERVER_NAME] = {
     type: 'remote',
     url: gateway.urlEnvVar === undefined ? gateway.url : `{env:${gateway.urlEnvVar}}`,

@@ -1,14 +1,27 @@
 import { spawn } from 'node:child_process';
-import { join } from 'node:path';
+import { createRequire } from 'node:module';
+import { dirname, join } from 'node:path';
 import { createInterface } from 'node:readline';
 
 import { expect } from '@jest/globals';
 
 export type AgentCliName = 'claude' | 'codex' | 'opencode';
 
-/** The pinned CLI installed as a devDependency of this package. */
-export function cliBinary(cli: AgentCliName): string {
-  return join(import.meta.dirname, '..', '..', '..', 'node_modules', '.bin', cli);
+const require = createRequire(import.meta.url);
+
+/** Where each pinned CLI (a devDependency of this package) keeps its package.json. */
+const PACKAGE_JSON: Readonly<Record<AgentCliName, string>> = {
+  claude: require.resolve('@anthropic-ai/claude-code/package.json'),
+  codex: require.resolve('@openai/codex/package.json'),
+  opencode: require.resolve('opencode-ai/package.json'),
+};
+
+/** The executable the pinned CLI's package declares as its `bin`. */
+function cliBinary(cli: AgentCliName): string {
+  const manifest = require(PACKAGE_JSON[cli]) as { bin: Record<string, string> };
+  const bin = manifest.bin[cli];
+  if (bin === undefined) throw new Error(`${PACKAGE_JSON[cli]} declares no "${cli}" binary`);
+  return join(dirname(PACKAGE_JSON[cli]), bin);
 }
 
 export interface CliRun {

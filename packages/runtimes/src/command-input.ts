@@ -77,7 +77,7 @@ export function checkModel(runtime: string, model: unknown): string | null {
   return model;
 }
 
-export function checkResumeToken(runtime: string, token: unknown): string | null {
+function checkResumeToken(runtime: string, token: unknown): string | null {
   if (token === undefined || token === null) return null;
   if (typeof token !== 'string' || token.length > MAX_TOKEN_CHARS || !TOKEN_PATTERN.test(token)) {
     throw new RuntimeInputInvalidError(

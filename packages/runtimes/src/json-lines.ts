@@ -5,7 +5,7 @@ import { type ExitInfo, type OutputEvent, type OutputParser, type RunOutcome } f
 /** Lines longer than this are not parsed (a runaway tool output must not exhaust memory). */
 export const MAX_LINE_CHARS = 8 * 1024 * 1024;
 /** Final texts are cut to this many characters. */
-export const MAX_FINAL_TEXT_CHARS = 1024 * 1024;
+const MAX_FINAL_TEXT_CHARS = 1024 * 1024;
 /** Text carried by one progress event. */
 export const MAX_EVENT_TEXT_CHARS = 64 * 1024;
 

@@ -1,7 +1,8 @@
 import { execFile, spawn } from 'node:child_process';
 import { mkdtemp, realpath, rm } from 'node:fs/promises';
+import { createRequire } from 'node:module';
 import { tmpdir } from 'node:os';
-import { join } from 'node:path';
+import { dirname, join } from 'node:path';
 import { promisify } from 'node:util';
 
 import { expect } from '@jest/globals';
@@ -15,9 +16,21 @@ import {
 
 const run = promisify(execFile);
 
-/** The pinned CLI installed as a devDependency of this package. */
-export function cliBinary(cli: AgentCli): string {
-  return join(import.meta.dirname, '..', '..', 'node_modules', '.bin', cli);
+const require = createRequire(import.meta.url);
+
+/** Where each pinned CLI (a devDependency of this package) keeps its package.json. */
+const PACKAGE_JSON: Readonly<Record<AgentCli, string>> = {
+  claude: require.resolve('@anthropic-ai/claude-code/package.json'),
+  codex: require.resolve('@openai/codex/package.json'),
+  opencode: require.resolve('opencode-ai/package.json'),
+};
+
+/** The executable the pinned CLI's package declares as its `bin` (not pnpm's shell shim). */
+function cliBinary(cli: AgentCli): string {
+  const manifest = require(PACKAGE_JSON[cli]) as { bin: Record<string, string> };
+  const bin = manifest.bin[cli];
+  if (bin === undefined) throw new Error(`${PACKAGE_JSON[cli]} declares no "${cli}" binary`);
+  return join(dirname(PACKAGE_JSON[cli]), bin);
 }
 
 /** A temp HOME and a temp git working directory for one test, removed by `dispose`. */

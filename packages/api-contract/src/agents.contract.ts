@@ -299,3 +299,15 @@ export const dryRunResultSchema = z.strictObject({
   queued: z.boolean(),
 });
 export type DryRunResult = z.infer<typeof dryRunResultSchema>;
+
+/** fracta's own tools on every agent's gateway (DESIGN.md §5). */
+export const FRACTA_AGENT_TOOLS = [
+  'fracta_list',
+  'fracta_peek',
+  'fracta_send',
+  'fracta_inbox',
+  'fracta_set_intent',
+  'fracta_report',
+  'fracta_spawn',
+] as const;
+export type FractaAgentTool = (typeof FRACTA_AGENT_TOOLS)[number];

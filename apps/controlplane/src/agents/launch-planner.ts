@@ -8,6 +8,7 @@ import { accessSync, constants, statSync } from 'node:fs';
 import { delimiter, isAbsolute, join, resolve } from 'node:path';
 
 import { type AgentMode, type Runtime } from '@fracta/domain';
+import { workspaceFilePaths } from '@fracta/mcp-config';
 import { getRuntimeAdapter, type CommandLine } from '@fracta/runtimes';
 
 import { type AppConfig } from '../config.js';
@@ -141,6 +142,6 @@ export function planLaunch(config: AppConfig, request: LaunchRequest): LaunchPla
         'FRACTA_CONTROL_PLANE_URL',
       ]),
     ].sort(),
-    files: [],
+    files: workspaceFilePaths(runtime),
   };
 }

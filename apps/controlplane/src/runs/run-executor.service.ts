@@ -51,6 +51,7 @@ import { buildAgentEnv } from './agent-env.js';
 import { missionPayloadOf } from './mission-payload.js';
 import { OutputFollower } from './output-follower.js';
 import { StartWaiters } from './start-waiters.js';
+import { WorkspaceFilesService } from './workspace-files.service.js';
 
 /** How often live output is written to the agent row while it runs. */
 const LIVE_UPDATE_MS = 1_000;
@@ -112,6 +113,7 @@ export class RunExecutor {
     private readonly records: RunRecords,
     private readonly notifier: EventNotifier,
     private readonly waiters: StartWaiters,
+    private readonly workspaceFiles: WorkspaceFilesService,
     private readonly metrics: MetricsService,
     private readonly logger: Logger,
   ) {}
@@ -197,13 +199,15 @@ export class RunExecutor {
       if (agent.workspacePath === null) throw new Error(`agent ${agent.name} has no workspace`);
       const argv =
         payload.command ?? (settings.command === null ? null : [settings.command, ...settings.args]);
+      const files = await this.workspaceFiles.prepare(agent);
       const line = adapter.batchCommand({
         prompt,
         workspace: { path: agent.workspacePath, kind: this.config.workspace.kind },
         model: payload.model ?? settings.model,
         resumeToken: mission.runKind === 'initial' ? null : agent.resumeToken,
         binary: agent.runtime === 'command' ? (argv?.[0] ?? null) : settings.command,
-        extraArgs: agent.runtime === 'command' ? (argv?.slice(1) ?? []) : settings.args,
+        extraArgs:
+          agent.runtime === 'command' ? (argv?.slice(1) ?? []) : [...files.extraArgs, ...settings.args],
       });
       run = await this.runs.create({
         id: runId,

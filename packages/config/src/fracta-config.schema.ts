@@ -57,6 +57,8 @@ const agentRuntimeSchema = z.strictObject({
   allowed_tools: stringListSchema(),
   /** Name of a profile under auth.credentials.profiles. */
   auth_profile: z.string().min(1).optional(),
+  /** Which gateway tools agents of this runtime see and may call. */
+  tool_policy: toolPolicySchema,
 });
 
 const agentsSchema = z
@@ -64,6 +66,17 @@ const agentsSchema = z
     default_runtime: runtimeNameSchema.default('claude'),
     default_mode: z.enum(['batch', 'stream']).default('batch'),
     agent_runtimes: z.partialRecord(runtimeNameSchema, agentRuntimeSchema).default(() => ({})),
+    /** Sub-agents started by agents through fracta_spawn. */
+    spawn: z
+      .strictObject({
+        /** Whether agents may start sub-agents at all. */
+        allow: z.boolean().default(true),
+        /** Longest chain of parents (an agent started by a person has depth 0). */
+        max_depth: z.int().nonnegative().default(2),
+        /** Live sub-agents one agent may have at once. */
+        max_children: z.int().nonnegative().default(4),
+      })
+      .prefault({}),
   })
   .prefault({});
 
@@ -144,7 +157,10 @@ const gatewaySchema = z
     /** URL agents use to reach the gateway. */
     url: httpUrlSchema.optional(),
     listen: listenAddressSchema.default('127.0.0.1:8080'),
+    /** Applies to every agent. */
     tool_policy: toolPolicySchema,
+    /** Per agent: agent-name glob ("review-*") → policy, applied on top of the others. */
+    agent_policies: z.record(z.string().min(1).max(64), toolPolicySchema).default(() => ({})),
   })
   .prefault({});
 

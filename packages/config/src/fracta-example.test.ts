@@ -25,7 +25,12 @@ describe('fracta.example.yaml', () => {
       default_base_branch: 'main',
       allowed_tools: ['Read', 'Bash(git *)'],
     });
-    expect(config.agents.agent_runtimes.claude).toEqual({ args: [], env: {}, allowed_tools: ['Edit'] });
+    expect(config.agents.agent_runtimes.claude).toEqual({
+      args: [],
+      env: {},
+      allowed_tools: ['Edit'],
+      tool_policy: { allow: [], deny: [] },
+    });
     expect(config.agents.agent_runtimes.codex?.model).toBe('gpt-5-codex');
     expect(config.runtime.state).toEqual({ driver: 'sqlite', path: '.fracta/state.db' });
     expect(config.runtime.queue).toEqual({ backend: 'memory', workers: 2, lease_timeout: 1_800_000 });

@@ -140,7 +140,12 @@ describe(loadConfig.name, () => {
 
       expect(config).toEqual({
         project: { name: basename(root), allowed_tools: [] },
-        agents: { default_runtime: 'claude', default_mode: 'batch', agent_runtimes: {} },
+        agents: {
+          default_runtime: 'claude',
+          default_mode: 'batch',
+          agent_runtimes: {},
+          spawn: { allow: true, max_depth: 2, max_children: 4 },
+        },
         runtime: {
           backend: 'local',
           state: { driver: 'sqlite', path: '.fracta/state.db' },
@@ -152,7 +157,7 @@ describe(loadConfig.name, () => {
           stop_grace: 10_000,
           runs_root: '.fracta/runs',
         },
-        gateway: { listen: '127.0.0.1:8080', tool_policy: { allow: [], deny: [] } },
+        gateway: { listen: '127.0.0.1:8080', tool_policy: { allow: [], deny: [] }, agent_policies: {} },
         control_plane_api: { listen: '127.0.0.1:9090' },
         reaper: { max_concurrent: 4, per_runtime: {}, max_age: 4 * 3_600_000, interval: 30_000 },
         mcp_servers: {},
@@ -190,7 +195,7 @@ describe(loadConfig.name, () => {
 
       expect(config.project.name).toBe('demo');
       expect(config.agents.agent_runtimes).toEqual({
-        codex: { model: 'gpt-5', args: [], env: {}, allowed_tools: [] },
+        codex: { model: 'gpt-5', args: [], env: {}, allowed_tools: [], tool_policy: { allow: [], deny: [] } },
       });
       expect(config.runtime.state).toEqual({ driver: 'sqlite', path: 'data/state.db' });
       expect(config.mcp_servers).toEqual({
@@ -246,7 +251,7 @@ describe(loadConfig.name, () => {
       expect(error.issues).toEqual([
         {
           path: 'gateway.colour',
-          message: 'unknown key "colour" (allowed: url, listen, tool_policy)',
+          message: 'unknown key "colour" (allowed: url, listen, tool_policy, agent_policies)',
           line: 2,
           column: 3,
         },
@@ -723,7 +728,12 @@ describe(loadConfig.name, () => {
         'agents:\n  agent_runtimes:\n    claude:\n      model: ${CLAUDE_MODEL:-}\ngateway:\n  listen: ${LISTEN:-}\n',
       );
 
-      expect(config.agents.agent_runtimes.claude).toEqual({ args: [], env: {}, allowed_tools: [] });
+      expect(config.agents.agent_runtimes.claude).toEqual({
+        args: [],
+        env: {},
+        allowed_tools: [],
+        tool_policy: { allow: [], deny: [] },
+      });
       expect(config.gateway.listen).toBe('127.0.0.1:8080');
     });
 

@@ -3,6 +3,7 @@ import { APP_FILTER, APP_GUARD } from '@nestjs/core';
 import { LoggerModule } from 'nestjs-pino';
 import type { Logger as Pino } from 'pino';
 
+import { AgentToolsModule } from './agent-tools/agent-tools.module.js';
 import { AgentsModule } from './agents/agents.module.js';
 import { CoreModule, type CoreDeps } from './core.module.js';
 import { EventsModule } from './events/events.module.js';
@@ -33,6 +34,7 @@ export class AppModule {
         HealthModule,
         EventsModule,
         AgentsModule,
+        AgentToolsModule,
         RunsModule,
       ],
       providers: [

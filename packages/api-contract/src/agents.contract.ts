@@ -57,6 +57,8 @@ export const spawnRequestSchema = z
     labels: labelsSchema.optional(),
     /** Dispatch through the queue even when a slot is free. */
     queued: z.boolean().optional(),
+    /** Set by the gateway for fracta_spawn: the agent that asked (depth and fan-out limits apply). */
+    parent_agent: agentNameSchema.optional(),
   })
   .superRefine((body, ctx) => {
     if (body.runtime === 'command' && body.command === undefined) {

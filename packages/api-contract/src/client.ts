@@ -6,6 +6,17 @@ import { DomainError, type ErrorCategory } from '@fracta/domain';
 import type { z } from 'zod';
 
 import {
+  identifyResponseSchema,
+  inboxResponseSchema,
+  messageViewSchema,
+  reportResponseSchema,
+  type InboxResponse,
+  type MessageView,
+  type ReportRequest,
+  type ReportResponse,
+  type ToolCallsRequest,
+} from './agent-tools.contract.js';
+import {
   agentsPageSchema,
   agentViewSchema,
   dryRunResultSchema,
@@ -160,6 +171,53 @@ export class ControlPlaneClient {
       if (signal.aborted) return;
       throw error;
     }
+  }
+
+  // ------------------------------------------------------------- the agent gateway's routes
+
+  /** The live agent a per-agent gateway token belongs to (401 GATEWAY_CREDENTIAL_INVALID otherwise). */
+  async identify(token: string): Promise<AgentView> {
+    return (await this.#json('POST', '/api/v1/gateway/identify', identifyResponseSchema, {}, { token }))
+      .agent;
+  }
+
+  sendMessage(message: { from: string; to: string; body: string }): Promise<MessageView> {
+    return this.#json('POST', '/api/v1/messages', messageViewSchema, {}, message);
+  }
+
+  /** Unread messages of `name` (an agent or `host`), oldest first; reading moves its cursor. */
+  readInbox(name: string, limit = 20): Promise<InboxResponse> {
+    return this.#json(
+      'POST',
+      `/api/v1/agents/${encodeURIComponent(name)}/inbox`,
+      inboxResponseSchema,
+      {},
+      { limit },
+    );
+  }
+
+  setIntent(name: string, intent: string): Promise<AgentView> {
+    return this.#json(
+      'PUT',
+      `/api/v1/agents/${encodeURIComponent(name)}/intent`,
+      agentViewSchema,
+      {},
+      { intent },
+    );
+  }
+
+  report(name: string, report: ReportRequest): Promise<ReportResponse> {
+    return this.#json(
+      'POST',
+      `/api/v1/agents/${encodeURIComponent(name)}/reports`,
+      reportResponseSchema,
+      {},
+      report,
+    );
+  }
+
+  async recordToolCalls(name: string, calls: ToolCallsRequest['calls']): Promise<void> {
+    await this.#send('POST', `/api/v1/agents/${encodeURIComponent(name)}/tool-calls`, { calls }, {});
   }
 
   events(query: Query = {}): Promise<EventsPage> {

@@ -37,7 +37,12 @@ import { toMissionPayload } from '../runs/mission-payload.js';
 import { parseHandle } from '../runs/run-executor.service.js';
 import { StartWaiters } from '../runs/start-waiters.js';
 
-import { AgentBusyError, AgentMergeConflictError, AgentWorkspaceGoneError } from './agents.errors.js';
+import {
+  AgentBusyError,
+  AgentMergeConflictError,
+  AgentWorkspaceGoneError,
+  SubAgentRefusedError,
+} from './agents.errors.js';
 import { KeyedMutex } from './keyed-mutex.js';
 import { planLaunch, type LaunchPlan, type LaunchRequest } from './launch-planner.js';
 
@@ -89,6 +94,8 @@ export class AgentLifecycleService {
     const name = assertAgentName(input.name);
     const plan = planLaunch(this.config, input);
     const missionId = this.ids.next('mission');
+    if (input.parentAgent !== undefined && input.parentAgent !== null)
+      await this.checkSubAgent(input.parentAgent);
     await this.#locks.run(name, async () => {
       const existing = await this.agents.find(name);
       if (existing !== null && isLive(existing.status)) throw new AgentAlreadyExistsError(name);
@@ -144,6 +151,40 @@ export class AgentLifecycleService {
     const cap = this.config.reaper.maxConcurrent;
     if (cap === 0) return true;
     return (await this.missions.listOpen(cap + 1)).length <= cap;
+  }
+
+  /** Sub-agents (fracta_spawn): allowed by agents.spawn, within its depth and fan-out limits. */
+  private async checkSubAgent(parentName: string): Promise<void> {
+    const limits = this.config.fracta.agents.spawn;
+    if (!limits.allow) {
+      throw new SubAgentRefusedError(
+        'agents may not start sub-agents here (agents.spawn.allow is false in fracta.yaml)',
+      );
+    }
+    const parent = await this.agents.get(parentName);
+    if (!isLive(parent.status)) {
+      throw new SubAgentRefusedError(
+        `agent "${parentName}" is ${parent.status}: only a live agent can start sub-agents`,
+      );
+    }
+    let depth = 1;
+    for (let ancestor = parent.parentAgent; ancestor !== null && depth <= limits.max_depth; depth++) {
+      ancestor = (await this.agents.find(ancestor))?.parentAgent ?? null;
+    }
+    if (depth > limits.max_depth) {
+      throw new SubAgentRefusedError(
+        `a sub-agent of "${parentName}" would be ${depth} levels deep, over agents.spawn.max_depth (${limits.max_depth}): do the work yourself or ask the host`,
+      );
+    }
+    const children = await this.agents.count({
+      parentAgent: parentName,
+      statuses: ['queued', 'running', 'idle'],
+    });
+    if (children >= limits.max_children) {
+      throw new SubAgentRefusedError(
+        `agent "${parentName}" already has ${children} live sub-agents, the most agents.spawn.max_children allows: wait for one to finish`,
+      );
+    }
   }
 
   private async undoSpawn(name: string, workspace: WorkspaceInfo, created: boolean): Promise<void> {

@@ -42,6 +42,7 @@ function toSpawnInput(body: SpawnRequest): SpawnInput {
     baseBranch: body.base_branch,
     labels: body.labels,
     queued: body.queued,
+    parentAgent: body.parent_agent,
   };
 }
 

@@ -42,3 +42,8 @@ export class RuntimeBinaryMissingError extends DomainError {
   readonly code = 'RUNTIME_BINARY_NOT_FOUND';
   readonly category = 'invalid';
 }
+
+export class SubAgentRefusedError extends DomainError {
+  readonly code = 'SUB_AGENT_REFUSED';
+  readonly category = 'forbidden';
+}

@@ -30,7 +30,10 @@ export function toHttpError(error: unknown): HttpError {
   if (isDomainError(error)) {
     const details = Object.keys(error.details).length > 0 ? { details: { ...error.details } } : {};
     // A missing or wrong token is 401, not the 403 its `forbidden` category would give.
-    const status = error.code === 'UNAUTHENTICATED' ? 401 : statusOf(error.category);
+    const status =
+      error.code === 'UNAUTHENTICATED' || error.code === 'GATEWAY_CREDENTIAL_INVALID'
+        ? 401
+        : statusOf(error.category);
     return { status, body: { error: { code: error.code, message: error.message, ...details } } };
   }
   const http = error as { statusCode?: unknown; code?: unknown; message?: unknown };

@@ -32,7 +32,15 @@ describe('bad input to the control plane', () => {
         ...config,
         agents: {
           ...config.agents,
-          agent_runtimes: { codex: { command: '/nonexistent/codex', args: [], env: {}, allowed_tools: [] } },
+          agent_runtimes: {
+            codex: {
+              command: '/nonexistent/codex',
+              args: [],
+              env: {},
+              allowed_tools: [],
+              tool_policy: { allow: [], deny: [] },
+            },
+          },
         },
       }),
     });

@@ -1,0 +1,158 @@
+/**
+ * spawn → Running with the `command` runtime, against its floor (DESIGN budget: p50 within 1.5×).
+ *
+ * Subject: POST /api/v1/agents {"runtime":"command","command":["sleep","30"]} on the real control
+ * plane (in this process, SQLite file state, temp git repo, reaper.max_concurrent 0 so that no
+ * spawn ever queues), sent from a driver process; it answers once the agent is Running. Also
+ * timed: until the `agent.started` event arrives on the SSE stream.
+ * Floor: in the same repo and process, the git commands the workspace's prepare() runs plus
+ * child_process.spawn of the same program until 'spawn'; and, for reference, the bare
+ * `git worktree add` plus the spawn.
+ * The three alternate (rotating order) sample by sample; every agent is killed (DELETE) and every
+ * worktree and branch removed between samples.
+ */
+import { type BenchContext, type BenchResult, type Benchmark, envInt } from '../lib/benchmark.js';
+import { startChild } from '../lib/child.js';
+import { startControlPlane, TOKEN } from '../lib/control-plane.js';
+import { git } from '../lib/git.js';
+import { processesIn } from '../lib/processes.js';
+import { median, summarize } from '../lib/stats.js';
+
+import type { DriverRequest, KillResult, SpawnTiming } from './spawn-driver.child.js';
+import { type FloorTiming, WorkspaceFloor } from './workspace-floor.js';
+
+const COMMAND = ['sleep', '30'];
+
+const ms = (value: number) => `${value.toFixed(1)} ms`;
+
+async function run(context: BenchContext): Promise<BenchResult> {
+  const samples = context.options.quick ? 6 : envInt('FRACTA_BENCH_SPAWN_SAMPLES', 50);
+  const warmups = context.options.quick ? 2 : 5;
+  const cp = await startControlPlane((config) => ({
+    ...config,
+    reaper: { ...config.reaper, max_concurrent: 0 },
+  }));
+  context.defer(() => cp.close());
+  const driver = await startChild<DriverRequest, unknown>(
+    new URL('./spawn-driver.child.js', import.meta.url),
+  );
+  context.defer(() => driver.close());
+  await driver.call({ op: 'init', url: cp.url, token: TOKEN });
+  const floor = new WorkspaceFloor(cp.dir, cp.hostEnv);
+
+  const subject: SpawnTiming[] = [];
+  const prepared: FloorTiming[] = [];
+  const added: FloorTiming[] = [];
+  const killMs: number[] = [];
+  let counter = 0;
+
+  const variants = [
+    async (keep: boolean) => {
+      const name = `agent-${String(counter++)}`;
+      const timing = (await driver.call({ op: 'spawn', name, command: COMMAND })) as SpawnTiming;
+      const killed = (await driver.call({ op: 'kill', name })) as KillResult;
+      if (killed.httpStatus !== 200 || killed.status !== 'stopped') {
+        throw new Error(`DELETE ${name}: ${String(killed.httpStatus)} ${killed.status}`);
+      }
+      if (keep) {
+        subject.push(timing);
+        killMs.push(killed.ms);
+      }
+    },
+    async (keep: boolean) => {
+      const name = `floor-${String(counter++)}`;
+      const timing = await floor.prepareAndSpawn(name, COMMAND);
+      await floor.remove(name);
+      if (keep) prepared.push(timing);
+    },
+    async (keep: boolean) => {
+      const name = `bare-${String(counter++)}`;
+      const timing = await floor.addAndSpawn(name, COMMAND);
+      await floor.remove(name);
+      if (keep) added.push(timing);
+    },
+  ];
+
+  context.log(`warm-up: ${String(warmups)} of each`);
+  for (let i = 0; i < warmups; i++) for (const variant of variants) await variant(false);
+  context.log(`${String(samples)} samples of each, alternating`);
+  for (let i = 0; i < samples; i++) {
+    for (let k = 0; k < variants.length; k++) await variants[(i + k) % variants.length]?.(true);
+    if ((i + 1) % 10 === 0) context.log(`${String(i + 1)}/${String(samples)}`);
+  }
+
+  // Nothing may be left: no worktree but the main one, no agent branch, no process in the project.
+  const worktrees = git(cp.dir, 'worktree', 'list', '--porcelain')
+    .split('\n')
+    .filter((line) => line.startsWith('worktree ')).length;
+  const branches = git(cp.dir, 'branch', '--list', 'feature/*');
+  const leftover = processesIn(cp.dir);
+  if (worktrees !== 1 || branches !== '' || leftover.length > 0) {
+    throw new Error(
+      `not cleaned up: ${String(worktrees)} worktrees, branches [${branches}], processes [${leftover.join(', ')}]`,
+    );
+  }
+
+  const response = summarize(subject.map((t) => t.responseMs));
+  const event = summarize(subject.map((t) => t.eventMs));
+  const running = summarize(subject.map((t) => t.runningMs));
+  const floorTotal = summarize(prepared.map((t) => t.totalMs));
+  const bare = summarize(added.map((t) => t.totalMs));
+  const notRunning = subject.filter((t) => t.status !== 'running').length;
+  const floorName = 'prepare git + spawn';
+  return {
+    rows: [
+      {
+        figure: 'spawn → Running (POST answer), p50',
+        unit: 'ms',
+        subject: response.p50,
+        baseline: floorTotal.p50,
+        baselineName: floorName,
+        budget: { max: 1.5 },
+      },
+      {
+        figure: 'spawn → Running (POST answer), p99',
+        unit: 'ms',
+        subject: response.p99,
+        baseline: floorTotal.p99,
+        baselineName: floorName,
+      },
+      {
+        figure: 'spawn → agent.started event, p50',
+        unit: 'ms',
+        subject: event.p50,
+        baseline: floorTotal.p50,
+        baselineName: floorName,
+      },
+      {
+        figure: 'spawn → agent.started event, p99',
+        unit: 'ms',
+        subject: event.p99,
+        baseline: floorTotal.p99,
+        baselineName: floorName,
+      },
+      {
+        figure: 'spawn → Running, p50 (vs bare worktree add)',
+        unit: 'ms',
+        subject: response.p50,
+        baseline: bare.p50,
+        baselineName: 'worktree add + spawn',
+      },
+    ],
+    notes: [
+      `${String(samples)} samples each after ${String(warmups)} warm-ups, order rotated per sample; command: ${COMMAND.join(' ')}`,
+      `POST answered "running" ${String(subject.length - notRunning)}/${String(subject.length)} times` +
+        (notRunning > 0 ? `; until GET showed running: p50 ${ms(running.p50)}, p99 ${ms(running.p99)}` : ''),
+      `floor: ${String(prepared[0]?.gitCommands ?? 0)} git commands p50 ${ms(median(prepared.map((t) => t.gitMs)))} + spawn p50 ${ms(median(prepared.map((t) => t.spawnMs)))}; ` +
+        `bare worktree add p50 ${ms(median(added.map((t) => t.gitMs)))} + spawn p50 ${ms(median(added.map((t) => t.spawnMs)))}`,
+      `subject min/max ${ms(response.min)}/${ms(response.max)}; floor min/max ${ms(floorTotal.min)}/${ms(floorTotal.max)}; DELETE p50 ${ms(median(killMs))} (not timed against anything)`,
+      'cleanup checked: only the main worktree left, no feature/* branch, no process in the project',
+    ],
+  };
+}
+
+export const spawnLatency: Benchmark = {
+  name: 'spawn-latency',
+  description: 'spawn → Running (command runtime) vs git worktree add + spawn, p50/p99; budget p50 ≤ 1.5×',
+  run,
+};

@@ -1,114 +1,87 @@
-// The foundation walkthrough (README's first command). The control plane, CLI and gateway are
-// not built yet; this runs what exists, for real: it reads fracta.yaml (nearest ancestor of the
-// current directory, else defaults), opens the state store it names (SQLite .fracta/state.db by
-// default, migrations applied), records a small fleet, drives it through the lifecycle including
-// a race between two writers, exchanges messages, and prints the event log from a cursor.
-import { isAbsolute, join } from 'node:path';
+// The main job on the embedded default, for real: a git repository scaffolded with
+// `fracta init --scaffold local`, its local control plane (SQLite, in-process queue), one agent
+// (the command runtime, so no model account is needed) that commits a file in its own worktree,
+// a merge, and the fleet and event log. The control plane keeps running afterwards.
+import { execFileSync } from 'node:child_process';
+import { existsSync, mkdirSync, readFileSync, writeFileSync } from 'node:fs';
+import { join } from 'node:path';
 
-import { ConfigError, loadConfig } from '@fracta/config';
-import { openStore, redactUrl } from '@fracta/store-typeorm';
+const [project] = process.argv.slice(2);
+const root = join(import.meta.dirname, '..');
+const cli = join(root, 'bin', 'fracta');
+const identity = {
+  GIT_AUTHOR_NAME: process.env.GIT_AUTHOR_NAME ?? 'fracta demo',
+  GIT_AUTHOR_EMAIL: process.env.GIT_AUTHOR_EMAIL ?? 'demo@fracta.invalid',
+  GIT_COMMITTER_NAME: process.env.GIT_COMMITTER_NAME ?? 'fracta demo',
+  GIT_COMMITTER_EMAIL: process.env.GIT_COMMITTER_EMAIL ?? 'demo@fracta.invalid',
+};
+const env = { ...process.env, ...identity };
 
-const cwd = process.env.INIT_CWD ?? process.cwd();
-let loaded;
-try {
-  loaded = await loadConfig({ cwd, env: process.env });
-} catch (error) {
-  if (error instanceof ConfigError) {
-    console.error(error.message);
-    process.exit(2);
-  }
-  throw error;
+function sh(file, args, options = {}) {
+  return execFileSync(file, args, { cwd: project, env, encoding: 'utf8', stdio: ['ignore', 'pipe', 'inherit'], ...options });
 }
-const { config, path, projectRoot } = loaded;
-const state = config.runtime.state;
-const storeOptions =
-  state.driver === 'postgres'
-    ? { kind: 'postgres', url: state.url }
-    : { kind: 'sqlite', path: isAbsolute(state.path) ? state.path : join(projectRoot, state.path) };
+function fracta(...args) {
+  const out = sh(cli, args);
+  process.stdout.write(out.replace(/^(?=.)/gm, '    '));
+  return out;
+}
 
-console.log('fracta foundation walkthrough (the control plane, CLI and gateway come in later issues)');
-console.log(`config:  ${path ?? `none found above ${cwd}, using defaults`}`);
-console.log(`project: ${config.project.name}`);
-console.log(
-  `store:   ${storeOptions.kind} ${storeOptions.kind === 'sqlite' ? storeOptions.path : redactUrl(storeOptions.url)}`,
+console.log(`==> demo repository: ${project}`);
+if (!existsSync(join(project, '.git'))) {
+  mkdirSync(project, { recursive: true });
+  sh('git', ['init', '-q', '-b', 'main']);
+  writeFileSync(join(project, 'README.md'), '# fracta demo\n');
+  sh('git', ['add', 'README.md']);
+  sh('git', ['commit', '-q', '-m', 'initial']);
+}
+if (!existsSync(join(project, 'fracta.yaml'))) {
+  console.log('==> fracta init --scaffold local');
+  fracta('init', '--scaffold', 'local');
+  sh('git', ['add', '-A']);
+  sh('git', ['commit', '-q', '-m', 'fracta init --scaffold local']);
+}
+
+console.log('==> fracta controlplane start');
+fracta('controlplane', 'start');
+
+const task = `hello-${Date.now().toString(36)}`;
+console.log(`==> fracta spawn --task ${task} --runtime command -- sh -c '…writes and commits hello.txt…'`);
+fracta(
+  'spawn',
+  '--task',
+  task,
+  '--runtime',
+  'command',
+  '--',
+  'sh',
+  '-c',
+  `echo "hello from agent ${task}" >> hello.txt && git add hello.txt && git commit -q -m "${task}: say hello" && echo "committed hello.txt on $(git branch --show-current)"`,
 );
-
-let store;
-try {
-  store = await openStore(storeOptions);
-} catch (error) {
-  console.error(`error: ${error.message}`);
-  process.exit(3);
+let agent;
+for (let i = 0; i < 100; i++) {
+  agent = JSON.parse(sh(cli, ['list', '--json'])).find((a) => a.name === task);
+  if (agent && !['queued', 'running'].includes(agent.status)) break;
+  await new Promise((resolve) => setTimeout(resolve, 100));
 }
-try {
-  console.log(`migrations: ${(await store.appliedMigrations()).join(', ')}`);
-  const cursor = await store.events.latestId();
-  const stamp = Date.now().toString(36);
-  const names = ['lint-fix', 'docs', 'refactor'].map((task) => `${task}-${stamp}`);
-  const now = () => new Date();
+console.log(`==> ${task} ended ${agent?.status}: ${agent?.last_output ?? agent?.failure_reason ?? ''}`);
+if (agent?.status !== 'completed') process.exit(1);
 
-  await store.agents.create({
-    draft: { name: names[0], runtime: 'command', labels: { demo: stamp } },
-    trigger: 'start',
-    at: now(),
-  });
-  await store.agents.create({
-    draft: { name: names[1], runtime: 'claude', mode: 'stream', labels: { demo: stamp } },
-    trigger: 'start',
-    at: now(),
-  });
-  await store.agents.create({
-    draft: { name: names[2], runtime: 'codex', labels: { demo: stamp } },
-    trigger: 'enqueue',
-    at: now(),
-  });
+console.log(`==> fracta merge ${task}`);
+fracta('merge', task);
+console.log(`    hello.txt on main: ${readFileSync(join(project, 'hello.txt'), 'utf8').trim().split('\n').at(-1)}`);
+console.log(`==> fracta kill ${task}   (removes its worktree and branch; the record stays)`);
+fracta('kill', task);
+console.log('==> fracta list');
+fracta('list');
 
-  await store.agents.update(names[0], { intent: 'fixing lint in src/' });
-  await store.agents.transition({
-    name: names[1],
-    trigger: 'turn_end',
-    at: now(),
-    patch: { lastOutput: 'waiting for review' },
-  });
-  await store.messages.send({ from: 'host', to: names[1], body: 'looks good, carry on', createdAt: now() });
-  await store.agents.transition({ name: names[1], trigger: 'say', at: now() });
-  await store.agents.transition({ name: names[2], trigger: 'start', at: now() });
+console.log(`
+The control plane keeps running (state: ${join(project, '.fracta', 'state.db')}).
+Try the next commands (put the CLI on PATH first):
 
-  const race = await Promise.all([
-    store.agents.transition({ name: names[0], trigger: 'complete', at: now(), patch: { exitCode: 0 } }),
-    store.agents.transition({ name: names[0], trigger: 'stop', at: now(), reason: 'killed by host' }),
-  ]);
-  console.log(
-    `race on ${names[0]}: complete ${race[0].applied ? 'won' : 'lost'}, stop ${race[1].applied ? 'won' : 'lost'}`,
-  );
-  await store.agents.transition({
-    name: names[2],
-    trigger: 'fail',
-    at: now(),
-    reason: 'exit code 2',
-    patch: { exitCode: 2 },
-  });
+  export PATH="${join(root, 'bin')}:$PATH"; cd ${project}
+  fracta spawn --task fix-readme --prompt "Improve README.md"    # Claude Code (needs claude and a key)
+  fracta logs fix-readme --follow
+  fracta merge fix-readme
 
-  const inbox = await store.messages.readUnread(names[1], 10);
-  console.log(
-    `${names[1]} read ${inbox.length} message(s): ${inbox.map((m) => JSON.stringify(m.body)).join(', ')}`,
-  );
-
-  console.log('\nagents');
-  const page = await store.agents.list({ labels: { demo: stamp } }, { limit: 10 });
-  for (const a of page.items) {
-    console.log(
-      `  ${a.name.padEnd(22)} ${a.runtime.padEnd(8)} ${a.mode.padEnd(6)} ${a.status.padEnd(10)} ${a.failureReason ?? a.intent ?? ''}`,
-    );
-  }
-  console.log(`\nevents after cursor ${cursor}`);
-  for (const e of await store.events.list({ after: cursor, limit: 100 })) {
-    console.log(
-      `  #${String(e.id).padEnd(4)} ${e.action.padEnd(20)} ${String(e.agent).padEnd(22)} ${e.attrs.from} -> ${e.attrs.to}`,
-    );
-  }
-  const total = await store.agents.count({});
-  console.log(`\n${total} agent record(s) in the store; run again to add three more.`);
-} finally {
-  await store.close();
-}
+Stop it with: fracta controlplane stop
+`);

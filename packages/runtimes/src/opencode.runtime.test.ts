@@ -40,6 +40,27 @@ describe('opencodeRuntime.batchCommand', () => {
   });
 });
 
+describe('opencodeRuntime prompt checks', () => {
+  it.each(['42', '-1', '3.14', '.5', '1e3', '0x1F'])(
+    'should refuse the prompt %j, which opencode would parse as a number and crash on',
+    (prompt) => {
+      expect(() => opencodeRuntime.batchCommand({ prompt, workspace })).toThrow(
+        expect.objectContaining({
+          code: 'RUNTIME_PROMPT_INVALID',
+          message: expect.stringContaining('just a number'),
+        }),
+      );
+    },
+  );
+
+  it.each(['42 files', 'issue 42', ' 42', '1.2.3', '0x', 'e3', '0123', '1e400'])(
+    'should accept the prompt %j',
+    (prompt) => {
+      expect(opencodeRuntime.batchCommand({ prompt, workspace }).args.at(-1)).toBe(prompt);
+    },
+  );
+});
+
 describe('opencodeRuntime output parsing (captured from opencode 1.18.33)', () => {
   it('should read a text turn: the text, the session id and the step tokens', () => {
     const { stdout, exit } = loadCapture('opencode', 'text');

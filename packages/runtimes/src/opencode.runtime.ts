@@ -15,6 +15,19 @@ import {
   type Verdict,
 } from './json-lines.js';
 import { type ExitInfo, type OutputEvent, type RunOutcome, type RuntimeAdapter } from './runtime-adapter.js';
+import { RuntimeInputInvalidError } from './runtimes.errors.js';
+
+/**
+ * Whether yargs (opencode's argument parser) turns `text` into a number, even after `--`
+ * (yargs-parser's isNumber and its safe-integer rule). opencode then fails on the number where it
+ * expects message text.
+ */
+function yargsParsesAsNumber(text: string): boolean {
+  if (/^0x[0-9a-f]+$/i.test(text)) return true;
+  if (/^0[^.]/.test(text)) return false;
+  if (!/^-?(?:\d+(?:\.\d*)?|\.\d+)(?:e[-+]?\d+)?$/.test(text)) return false;
+  return Number.isSafeInteger(Math.floor(Number.parseFloat(text)));
+}
 
 function errorMessage(error: unknown): string {
   if (!isObject(error)) return 'unknown error';
@@ -130,6 +143,13 @@ export const opencodeRuntime: RuntimeAdapter = {
 
   batchCommand(input) {
     const checked = checkAgentInput('opencode', input, 'opencode');
+    if (yargsParsesAsNumber(checked.prompt)) {
+      throw new RuntimeInputInvalidError(
+        'RUNTIME_PROMPT_INVALID',
+        'opencode',
+        'a prompt that is just a number makes opencode 1.18 crash ("G.includes is not a function"); say what to do with it',
+      );
+    }
     const args = ['run', '--format', 'json'];
     if (checked.model !== null) args.push('--model', checked.model);
     if (checked.resumeToken !== null) args.push('--session', checked.resumeToken);

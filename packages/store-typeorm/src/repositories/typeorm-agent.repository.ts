@@ -26,11 +26,11 @@ import {
   type TransitionRequest,
   type TransitionResult,
 } from '@fracta/domain';
-import type { EntityManager, SelectQueryBuilder } from 'typeorm';
+import type { EntityManager, EntityMetadata, EntitySchema } from 'typeorm';
 
 import { isUniqueViolation, type Db } from '../db.js';
 import { toAgent, toAgentRow } from '../mappers.js';
-import type { AgentRow } from '../rows.js';
+import type { AgentLabelRow, AgentRow, Dialect } from '../rows.js';
 import { checkPageLimit, decodeCursor, encodeCursor } from '../validation.js';
 
 import { appendEvent } from './typeorm-event.repository.js';
@@ -58,7 +58,25 @@ function lifecyclePatchToRow(patch: LifecyclePatch | undefined): RowPatch {
   return row;
 }
 
+/** Positional parameters for hand-written SQL: `?` on SQLite, `$1, $2, …` on Postgres. */
+class SqlParameters {
+  readonly values: unknown[] = [];
+
+  constructor(private readonly dialect: Dialect) {}
+
+  add(value: unknown): string {
+    this.values.push(value);
+    return this.dialect === 'postgres' ? `$${String(this.values.length)}` : '?';
+  }
+
+  list(values: readonly unknown[]): string {
+    return values.map((value) => this.add(value)).join(', ');
+  }
+}
+
 export class TypeormAgentRepository extends AgentRepository {
+  #agentColumns: EntityMetadata['columns'] | undefined;
+
   constructor(private readonly db: Db) {
     super();
   }
@@ -113,11 +131,7 @@ export class TypeormAgentRepository extends AgentRepository {
     const limit = checkPageLimit(page.limit);
     const after = decodeCursor(page.cursor);
     return await this.db.read(async (manager) => {
-      const rows = await this.#filtered(manager, filter)
-        .andWhere('a.seq > :after', { after })
-        .orderBy('a.seq', 'ASC')
-        .limit(limit + 1)
-        .getMany();
+      const rows = await this.#listRows(manager, filter, after, limit + 1);
       const pageRows = rows.slice(0, limit);
       const labels = await this.#labels(
         manager,
@@ -132,7 +146,16 @@ export class TypeormAgentRepository extends AgentRepository {
   }
 
   count(filter: AgentFilter): Promise<number> {
-    return this.db.read((manager) => this.#filtered(manager, filter).getCount());
+    return this.db.read(async (manager) => {
+      const sql = new SqlParameters(this.db.dialect);
+      const where = this.#where(filter, sql);
+      const [result] = await manager.query<{ n: number | string }[]>(
+        `SELECT COUNT(*) AS n FROM ${this.#table(this.db.schemas.agents)} a WHERE ${where.join(' AND ')}`,
+        sql.values,
+      );
+      // Postgres returns COUNT(*) (a bigint) as a string.
+      return Number(result?.n ?? 0);
+    });
   }
 
   transition(request: TransitionRequest): Promise<TransitionResult> {
@@ -281,11 +304,12 @@ export class TypeormAgentRepository extends AgentRepository {
   async #labels(manager: EntityManager, names: string[]): Promise<Map<string, Record<string, string>>> {
     const byAgent = new Map<string, Record<string, string>>();
     if (names.length === 0) return byAgent;
-    const rows = await manager
-      .createQueryBuilder(this.db.schemas.agentLabels, 'l')
-      .where('l.agent IN (:...names)', { names })
-      .orderBy('l.key', 'ASC')
-      .getMany();
+    const sql = new SqlParameters(this.db.dialect);
+    const table = this.#table(this.db.schemas.agentLabels);
+    const rows = await manager.query<AgentLabelRow[]>(
+      `SELECT l.agent, l.key, l.value FROM ${table} l WHERE l.agent IN (${sql.list(names)}) ORDER BY l.key ASC`,
+      sql.values,
+    );
     for (const row of rows) {
       const labels = byAgent.get(row.agent) ?? {};
       labels[row.key] = row.value;
@@ -294,35 +318,59 @@ export class TypeormAgentRepository extends AgentRepository {
     return byAgent;
   }
 
-  #filtered(manager: EntityManager, filter: AgentFilter): SelectQueryBuilder<AgentRow> {
-    const qb = manager.createQueryBuilder(this.db.schemas.agents, 'a').where('1 = 1');
+  /**
+   * One keyset page of agent rows, by seq. Plain SQL through the manager, each column hydrated by
+   * the driver as getMany() would (dates, the bigint seq): TypeORM's query building and entity
+   * transformation were a fifth of list()'s time at 100 agents a page and two fifths at 500
+   * (bench/: agents-list).
+   */
+  async #listRows(
+    manager: EntityManager,
+    filter: AgentFilter,
+    after: number,
+    take: number,
+  ): Promise<AgentRow[]> {
+    const sql = new SqlParameters(this.db.dialect);
+    const where = [`a.seq > ${sql.add(after)}`, ...this.#where(filter, sql)];
+    const raw = await manager.query<Record<string, unknown>[]>(
+      `SELECT a.* FROM ${this.#table(this.db.schemas.agents)} a WHERE ${where.join(' AND ')} ORDER BY a.seq ASC LIMIT ${sql.add(take)}`,
+      sql.values,
+    );
+    const driver = this.db.dataSource.driver;
+    const columns = (this.#agentColumns ??= this.db.dataSource.getMetadata(this.db.schemas.agents).columns);
+    return raw.map((record) => {
+      const row: Record<string, unknown> = {};
+      for (const column of columns) {
+        row[column.propertyName] = driver.prepareHydratedValue(record[column.databaseName], column);
+      }
+      return row as unknown as AgentRow;
+    });
+  }
+
+  /** The filter as SQL conditions on `a` (the agents table), ANDed; parameters go into `sql`. */
+  #where(filter: AgentFilter, sql: SqlParameters): string[] {
+    const where = ['1 = 1'];
     if (filter.statuses) {
-      if (filter.statuses.length === 0) qb.andWhere('1 = 0');
-      else qb.andWhere('a.status IN (:...statuses)', { statuses: filter.statuses });
+      where.push(filter.statuses.length === 0 ? '1 = 0' : `a.status IN (${sql.list(filter.statuses)})`);
     }
     if (filter.runtimes) {
-      if (filter.runtimes.length === 0) qb.andWhere('1 = 0');
-      else qb.andWhere('a.runtime IN (:...runtimes)', { runtimes: filter.runtimes });
+      where.push(filter.runtimes.length === 0 ? '1 = 0' : `a.runtime IN (${sql.list(filter.runtimes)})`);
     }
-    if (filter.parentAgent !== undefined)
-      qb.andWhere('a.parent_agent = :parent', { parent: filter.parentAgent });
+    if (filter.parentAgent !== undefined) where.push(`a.parent_agent = ${sql.add(filter.parentAgent)}`);
     if (filter.namePrefix !== undefined && filter.namePrefix !== '') {
       // SUBSTR, not LIKE: LIKE is case-insensitive on SQLite and case-sensitive on Postgres.
-      qb.andWhere('SUBSTR(a.name, 1, :prefixLength) = :prefix', {
-        prefix: filter.namePrefix,
-        prefixLength: filter.namePrefix.length,
-      });
+      where.push(`SUBSTR(a.name, 1, ${sql.add(filter.namePrefix.length)}) = ${sql.add(filter.namePrefix)}`);
     }
+    const labels = this.#table(this.db.schemas.agentLabels);
     Object.entries(filter.labels ?? {}).forEach(([key, value], i) => {
-      const table = this.db.dataSource.getMetadata(this.db.schemas.agentLabels).tableName;
-      qb.andWhere(
-        `EXISTS (SELECT 1 FROM ${table} l${i} WHERE l${i}.agent = a.name AND l${i}.key = :k${i} AND l${i}.value = :v${i})`,
-        {
-          [`k${i}`]: key,
-          [`v${i}`]: value,
-        },
+      where.push(
+        `EXISTS (SELECT 1 FROM ${labels} l${i} WHERE l${i}.agent = a.name AND l${i}.key = ${sql.add(key)} AND l${i}.value = ${sql.add(value)})`,
       );
     });
-    return qb;
+    return where;
+  }
+
+  #table(schema: EntitySchema): string {
+    return this.db.dataSource.driver.escape(this.db.dataSource.getMetadata(schema).tableName);
   }
 }

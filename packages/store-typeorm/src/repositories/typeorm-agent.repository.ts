@@ -307,7 +307,8 @@ export class TypeormAgentRepository extends AgentRepository {
     const sql = new SqlParameters(this.db.dialect);
     const table = this.#table(this.db.schemas.agentLabels);
     const rows = await manager.query<AgentLabelRow[]>(
-      `SELECT l.agent, l.key, l.value FROM ${table} l WHERE l.agent IN (${sql.list(names)}) ORDER BY l.key ASC`,
+      // By (agent, key), the primary key's order: no sort step, and each agent's keys still ascend.
+      `SELECT l.agent, l.key, l.value FROM ${table} l WHERE l.agent IN (${sql.list(names)}) ORDER BY l.agent ASC, l.key ASC`,
       sql.values,
     );
     for (const row of rows) {

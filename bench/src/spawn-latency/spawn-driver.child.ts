@@ -23,6 +23,12 @@ export interface SpawnTiming {
   readonly runningMs: number;
   /** Until the `agent.started` event arrived on the SSE watch stream. */
   readonly eventMs: number;
+  /**
+   * Where the time went, from the events' own timestamps (the control plane's clock, ms): POST
+   * sent → `agent.queued` (request, workspace prepare, agent row), → `agent.started` (mission,
+   * run records, token, process start), → answer received (message bus, reply).
+   */
+  readonly split: { readonly toQueued: number; readonly toStarted: number; readonly toAnswer: number };
 }
 
 export interface KillResult {
@@ -36,6 +42,8 @@ const EVENT_TIMEOUT_MS = 15_000;
 let client: JsonClient | null = null;
 let watch: IncomingMessage | null = null;
 const startedAt = new Map<string, number>();
+/** Event timestamps (epoch ms) by agent and action. */
+const eventTs = new Map<string, Partial<Record<'agent.queued' | 'agent.started', number>>>();
 const eventWaiters = new Map<string, (at: number) => void>();
 
 function statusOf(body: unknown): string {
@@ -49,10 +57,13 @@ function onEvent(block: string): void {
     if (line.startsWith('event: ')) action = line.slice(7);
     else if (line.startsWith('data: ')) data += line.slice(6);
   }
-  if (action !== 'agent.started' || data === '') return;
+  if ((action !== 'agent.started' && action !== 'agent.queued') || data === '') return;
   const at = performance.now();
-  const agent = (JSON.parse(data) as { agent: string | null }).agent;
+  const event = JSON.parse(data) as { agent: string | null; ts: string };
+  const agent = event.agent;
   if (agent === null) return;
+  eventTs.set(agent, { ...eventTs.get(agent), [action]: Date.parse(event.ts) });
+  if (action !== 'agent.started') return;
   startedAt.set(agent, at);
   eventWaiters.get(agent)?.(at);
 }
@@ -102,6 +113,7 @@ function eventAt(name: string): Promise<number> {
 }
 
 async function spawnAgent(http: JsonClient, name: string, command: readonly string[]): Promise<SpawnTiming> {
+  const wallStart = Date.now();
   const started = performance.now();
   const response = await http.call('POST', '/api/v1/agents', { name, runtime: 'command', command });
   if (response.status !== 201) {
@@ -123,7 +135,16 @@ async function spawnAgent(http: JsonClient, name: string, command: readonly stri
   }
   const eventMs = (await eventAt(name)) - started;
   startedAt.delete(name);
-  return { responseMs: response.ms, status, runningMs, eventMs };
+  const ts = eventTs.get(name) ?? {};
+  eventTs.delete(name);
+  const queuedAt = ts['agent.queued'] ?? Number.NaN;
+  const startedTs = ts['agent.started'] ?? Number.NaN;
+  const split = {
+    toQueued: queuedAt - wallStart,
+    toStarted: startedTs - queuedAt,
+    toAnswer: response.ms - (startedTs - wallStart),
+  };
+  return { responseMs: response.ms, status, runningMs, eventMs, split };
 }
 
 serveParent<DriverRequest, unknown>(async (message) => {

@@ -13,7 +13,7 @@ import { type BenchContext, type BenchResult, type Benchmark, envInt, type Row }
 import { startChild } from '../lib/child.js';
 import { startControlPlane, TOKEN } from '../lib/control-plane.js';
 import type { LoadRequest, LoadResult } from '../lib/load-generator.child.js';
-import { percentile } from '../lib/stats.js';
+import { median, percentile } from '../lib/stats.js';
 
 import { startBareServer } from './bare-server.js';
 import { seedAgents } from './seed-agents.js';
@@ -25,6 +25,18 @@ interface Variant {
   readonly label: string;
   readonly url: string;
   readonly rounds: LoadResult[];
+}
+
+/** Median CPU time of one call (ms), over `rounds` batches of `calls`, after one batch of warm-up. */
+async function cpuMs(calls: number, rounds: number, fn: () => Promise<unknown>): Promise<number> {
+  const batches: number[] = [];
+  for (let round = 0; round <= rounds; round++) {
+    const before = process.cpuUsage();
+    for (let i = 0; i < calls; i++) await fn();
+    const used = process.cpuUsage(before);
+    if (round > 0) batches.push((used.user + used.system) / 1000 / calls);
+  }
+  return median(batches);
 }
 
 function rateOf(variant: Variant): number {
@@ -71,8 +83,8 @@ async function run(context: BenchContext): Promise<BenchResult> {
   }
   const bare = await startBareServer(pages);
   context.defer(() => bare.close());
-  if (bare.version !== cp.fastifyVersion) {
-    throw new Error(`bare Fastify ${bare.version} is not the control plane's ${cp.fastifyVersion}`);
+  if (bare.fastify.version !== cp.fastify.version) {
+    throw new Error(`bare Fastify ${bare.fastify.version} is not the control plane's ${cp.fastify.version}`);
   }
   // The baselines must answer exactly what the control plane answers.
   for (const { query } of limits) {
@@ -95,7 +107,7 @@ async function run(context: BenchContext): Promise<BenchResult> {
 
   const rows: Row[] = [];
   const notes: string[] = [
-    `${String(AGENTS)} agents; ${String(connections)} keep-alive connections from a child process; ${String(rounds)} round(s) of ${String(seconds / rounds)} s per server after ${String(warmupMs / 1000)} s warm-up, order rotated per round; Fastify ${bare.version} on both`,
+    `${String(AGENTS)} agents; ${String(connections)} keep-alive connections from a child process; ${String(rounds)} round(s) of ${String(seconds / rounds)} s per server after ${String(warmupMs / 1000)} s warm-up, order rotated per round; Fastify ${bare.fastify.version} on both`,
     'bare answers checked byte for byte (body and content-type) against the control plane',
   ];
   for (const { query, label } of limits) {
@@ -143,10 +155,31 @@ async function run(context: BenchContext): Promise<BenchResult> {
         baselineName: 'pre-serialized',
       },
     );
+    // Server time per request without sockets or a load generator (inject: the whole Fastify and
+    // Nest pipeline in this process), and the store's part of it.
+    const calls = query === '' ? 100 : 25;
+    const inject = (target: typeof cp.fastify, path: string) => () =>
+      target.inject({ url: `${path}${suffix}`, headers: { ...HEADERS, host: '127.0.0.1' } });
+    const appInject = await cpuMs(calls, quick ? 2 : 10, inject(cp.fastify, '/api/v1/agents'));
+    const bareInject = await cpuMs(calls, quick ? 2 : 10, inject(bare.fastify, '/api/v1/agents'));
+    const take = query === '' ? 100 : Number(query);
+    const storeList = await cpuMs(calls, quick ? 2 : 10, () =>
+      cp.store.agents.list({}, { limit: take, cursor: null }),
+    );
+    const page = pages.get(query);
+    const stringify = await cpuMs(calls, quick ? 2 : 10, () => Promise.resolve(JSON.stringify(page)));
+    rows.push({
+      figure: `GET /agents ${label}, CPU per request (inject)`,
+      unit: 'ms',
+      subject: appInject,
+      baseline: bareInject,
+      baselineName: 'bare Fastify',
+    });
     const perRound = (variant: Variant) =>
       variant.rounds.map((round) => Math.round((round.requests * 1000) / round.windowMs)).join('/');
     notes.push(
       `${label}: body ${(sizes.get(query) ?? 0).toLocaleString('en-US')} bytes; req/s per round: control plane ${perRound(app)}, bare ${perRound(object)}, pre-serialized ${perRound(string)} (p99 ${p99Of(string).toFixed(2)} ms)`,
+      `${label}: CPU per request in process (inject, no sockets): control plane ${appInject.toFixed(2)} ms, bare ${bareInject.toFixed(2)} ms; of the difference, store.agents.list is ${storeList.toFixed(2)} ms (JSON.stringify of the page, paid by both: ${stringify.toFixed(2)} ms)`,
     );
   }
   return { rows, notes };

@@ -3,11 +3,11 @@
  * answers GET /api/v1/agents from memory with the very page object the control plane answered,
  * so Fastify serializes the same JSON; and /serialized/api/v1/agents with that JSON pre-serialized.
  */
-import fastify from 'fastify';
+import fastify, { type FastifyInstance } from 'fastify';
 
 export interface BareServer {
   readonly url: string;
-  readonly version: string;
+  readonly fastify: FastifyInstance;
   close(): Promise<void>;
 }
 
@@ -22,5 +22,5 @@ export async function startBareServer(pages: ReadonlyMap<string, unknown>): Prom
     await reply.type('application/json; charset=utf-8').send(serialized.get(limitOf(request.query)));
   });
   const url = await app.listen({ host: '127.0.0.1', port: 0 });
-  return { url, version: app.version, close: () => app.close() };
+  return { url, fastify: app, close: () => app.close() };
 }

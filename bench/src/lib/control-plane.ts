@@ -12,6 +12,7 @@ import { join } from 'node:path';
 import { defaultFractaConfig, type FractaConfig } from '@fracta/config';
 import { createPinoLogger, toPino } from '@fracta/logger';
 import { openStore, type StateStore } from '@fracta/store-typeorm';
+import type { FastifyInstance } from 'fastify';
 
 import { createAdapters } from '../../../apps/controlplane/dist/adapters.js';
 import { toAppConfig } from '../../../apps/controlplane/dist/config.js';
@@ -29,8 +30,8 @@ export interface ControlPlane {
   readonly store: StateStore;
   /** The environment the control plane runs git and agents with (as the harness passes it). */
   readonly hostEnv: Readonly<Record<string, string>>;
-  /** The version of the Fastify instance the app runs on. */
-  readonly fastifyVersion: string;
+  /** The Fastify instance the app runs on (for inject(): the whole pipeline without sockets). */
+  readonly fastify: FastifyInstance;
   close(): Promise<void>;
 }
 
@@ -66,7 +67,7 @@ export async function startControlPlane(
       dir,
       store,
       hostEnv,
-      fastifyVersion: app.getHttpAdapter().getInstance().version,
+      fastify: app.getHttpAdapter().getInstance(),
       close: async () => {
         await app.close();
         await store.close();

@@ -60,12 +60,43 @@ function fracta(cwd: string, args: string[]): Promise<Result> {
     execFile(
       process.execPath,
       [bin, ...args],
-      { cwd, env: { PATH: process.env.PATH ?? '/usr/bin:/bin', HOME: cwd }, timeout: 60_000 },
+      {
+        cwd,
+        env: {
+          PATH: process.env.PATH ?? '/usr/bin:/bin',
+          HOME: cwd,
+          // the merge commit's identity (the control plane runs git with its own environment)
+          GIT_AUTHOR_NAME: 'fracta test',
+          GIT_AUTHOR_EMAIL: 'test@fracta.invalid',
+          GIT_COMMITTER_NAME: 'fracta test',
+          GIT_COMMITTER_EMAIL: 'test@fracta.invalid',
+        },
+        timeout: 60_000,
+      },
       (error, stdout, stderr) => {
         resolve({ code: error ? (typeof error.code === 'number' ? error.code : 1) : 0, stdout, stderr });
       },
     );
   });
+}
+
+/** The model's call of the CLI's own file-writing tool (codex: its shell, which also commits). */
+function writeTurn(cli: AgentCli, worktree: string): ScriptedTurn {
+  const file = join(worktree, 'agent-notes.txt');
+  switch (cli) {
+    case 'claude':
+      return { kind: 'tool', tool: 'Write', arguments: { file_path: file, content: 'written by claude\n' } };
+    case 'opencode':
+      return { kind: 'tool', tool: 'write', arguments: { filePath: file, content: 'written by opencode\n' } };
+    case 'codex':
+      return {
+        kind: 'tool',
+        tool: 'exec_command',
+        arguments: {
+          cmd: "printf 'written by codex\\n' > agent-notes.txt && git add agent-notes.txt && git -c user.name=codex -c user.email=codex@fracta.invalid commit -qm 'codex: notes'",
+        },
+      };
+  }
 }
 
 describe.each(['claude', 'codex', 'opencode'] as const)('fracta spawn with the real %s CLI', (cli) => {
@@ -118,6 +149,7 @@ describe.each(['claude', 'codex', 'opencode'] as const)('fracta spawn with the r
 
   afterAll(async () => {
     await fracta(project, ['kill', name]);
+    await fracta(project, ['kill', `${cli}-writer`]);
     await fracta(project, ['controlplane', 'stop']);
     await model.close();
     await rm(root, { recursive: true, force: true });
@@ -182,5 +214,43 @@ describe.each(['claude', 'codex', 'opencode'] as const)('fracta spawn with the r
     // … and the model saw the earlier turn in the resumed conversation.
     const resumed = model.modelRequests.at(-1);
     expect(resumed?.messages.map((message) => message.text).join('\n')).toContain(`FIRST ANSWER from ${cli}`);
+  });
+  it("should edit a file in its own worktree with the CLI's built-in tool", async () => {
+    const writer = `${cli}-writer`;
+    const worktree = join(project, '.worktrees', writer);
+    model.script([writeTurn(cli, worktree), { kind: 'text', text: 'notes written' }]);
+    const spawned = await fracta(project, [
+      'spawn',
+      '--task',
+      writer,
+      '--runtime',
+      cli,
+      '--prompt',
+      'Write the notes',
+    ]);
+    expect(spawned.code).toBe(0);
+    const deadline = Date.now() + 60_000;
+    let agent = await client.getAgent(writer);
+    while (['queued', 'running'].includes(agent.status) && Date.now() < deadline) {
+      await new Promise((resolve) => setTimeout(resolve, 100));
+      agent = await client.getAgent(writer);
+    }
+    expect({ status: agent.status, reason: agent.failure_reason }).toEqual({
+      status: 'completed',
+      reason: null,
+    });
+    expect(agent.last_output).toBe('notes written');
+    expect(await readFile(join(worktree, 'agent-notes.txt'), 'utf8')).toBe(`written by ${cli}\n`);
+    expect(await readFile(join(project, 'README.md'), 'utf8')).toBe('# demo\n');
+    if (cli === 'codex') {
+      // codex committed on its branch (its sandbox may write the repository's git directory)
+      const { stdout } = await run('git', ['log', '-1', '--format=%s', `feature/${writer}`], {
+        cwd: project,
+      });
+      expect(stdout.trim()).toBe('codex: notes');
+      const merged = await fracta(project, ['merge', writer]);
+      expect(merged).toMatchObject({ code: 0, stderr: '' });
+      expect(await readFile(join(project, 'agent-notes.txt'), 'utf8')).toBe('written by codex\n');
+    }
   });
 });

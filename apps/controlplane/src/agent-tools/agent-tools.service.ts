@@ -25,7 +25,6 @@ import {
 import { RunRecords } from '@fracta/run-records';
 import { Injectable } from '@nestjs/common';
 
-
 import { AppConfig } from '../config.js';
 import { EventNotifier } from '../events/event-notifier.js';
 

@@ -13,6 +13,8 @@
  * exit record; one whose supervisor vanished too is Failed with that reason.
  */
 import { createHash } from 'node:crypto';
+import { mkdir } from 'node:fs/promises';
+import { join } from 'node:path';
 
 import {
   AgentRepository,
@@ -235,10 +237,13 @@ export class RunExecutor {
         createdAt: startedAt,
         expiresAt: null,
       });
+      // Each agent its own temp directory: the CLIs leave sockets, probes and caches in it.
+      const tmp = join(this.records.agentDir(agent.name), 'tmp');
+      await mkdir(tmp, { recursive: true, mode: 0o700 });
       const env = buildAgentEnv({
         runtime: agent.runtime,
         hostEnv: this.config.hostEnv,
-        configured: settings.env,
+        configured: { TMPDIR: tmp, ...settings.env },
         runtimeEnv: line.env,
         fracta: this.fractaEnv(agent.name, runId, paths, token),
       });

@@ -49,6 +49,24 @@ export function agentInstructions(
   return lines.join('\n');
 }
 
+/**
+ * Codex runs commands in a read-only sandbox by default, so an agent could not edit its worktree.
+ * workspace-write lets it write the workspace; a worktree's commits also write the repository's
+ * common git directory, outside the workspace, so that is made writable too. (`exec resume` takes
+ * no --sandbox flag, but honours these config overrides.) Options in fracta.yaml come after these,
+ * so a user's own sandbox settings win.
+ */
+export function codexSandboxArgs(gitDirs: readonly string[]): string[] {
+  const args = ['-c', 'sandbox_mode="workspace-write"'];
+  if (gitDirs.length > 0) {
+    args.push(
+      '-c',
+      `sandbox_workspace_write.writable_roots=[${gitDirs.map((dir) => JSON.stringify(dir)).join(', ')}]`,
+    );
+  }
+  return args;
+}
+
 @Injectable()
 export class WorkspaceFilesService {
   constructor(private readonly config: AppConfig) {}
@@ -84,8 +102,23 @@ export class WorkspaceFilesService {
       await mkdir(dirname(target), { recursive: true });
       await writeFile(target, file.content, { mode: file.mode });
     }
-    if (git && out.gitExclude.length > 0) await this.exclude(workspace, out.gitExclude);
-    return { extraArgs: out.extraArgs, files: out.files.map((file) => file.path) };
+    const dirs = git ? await this.gitDirs(workspace) : null;
+    if (dirs !== null && out.gitExclude.length > 0) await this.exclude(dirs.common, out.gitExclude);
+    const extraArgs =
+      agent.runtime === 'codex'
+        ? [...codexSandboxArgs(dirs === null ? [] : [dirs.worktree, dirs.common]), ...out.extraArgs]
+        : out.extraArgs;
+    return { extraArgs, files: out.files.map((file) => file.path) };
+  }
+
+  /** The worktree's own git directory (index, HEAD) and the repository's common one (objects, refs). */
+  private async gitDirs(workspace: string): Promise<{ worktree: string; common: string }> {
+    const { stdout } = await run('git', ['rev-parse', '--absolute-git-dir', '--git-common-dir'], {
+      cwd: workspace,
+      env: this.gitEnv(),
+    });
+    const [worktree = '', common = ''] = stdout.trim().split('\n');
+    return { worktree, common: isAbsolute(common) ? common : resolve(workspace, common) };
   }
 
   private async tracked(workspace: string, paths: readonly string[]): Promise<string[]> {
@@ -98,13 +131,8 @@ export class WorkspaceFilesService {
   }
 
   /** Appends the missing patterns to the repository's info/exclude (shared by every worktree). */
-  private async exclude(workspace: string, patterns: readonly string[]): Promise<void> {
-    const { stdout } = await run('git', ['rev-parse', '--git-common-dir'], {
-      cwd: workspace,
-      env: this.gitEnv(),
-    });
-    const common = stdout.trim();
-    const file = join(isAbsolute(common) ? common : resolve(workspace, common), 'info', 'exclude');
+  private async exclude(commonDir: string, patterns: readonly string[]): Promise<void> {
+    const file = join(commonDir, 'info', 'exclude');
     const current = (await readOrUndefined(file)) ?? '';
     const lines = new Set(current.split('\n').map((line) => line.trim()));
     const missing = patterns.filter((pattern) => !lines.has(pattern));

@@ -282,13 +282,18 @@ export class PgBossMissionQueue extends MissionQueue {
       retryLimit: retry.limit,
       retryDelay: retry.delaySeconds,
       retryBackoff: retry.backoff,
-      retryDelayMax: retry.maxDelaySeconds,
       expireInSeconds: maxRunSeconds,
       heartbeatSeconds: leaseSeconds,
       notify: true,
     };
+    // pg-boss takes a cap on the delay only together with backoff.
+    const cap = retry.backoff ? retry.maxDelaySeconds : null;
     // `exclusive`: at most one queued-or-running job per singletonKey (the mission id).
-    await boss.createQueue(queue, { ...settings, policy: 'exclusive' });
+    await boss.createQueue(queue, {
+      ...settings,
+      ...(cap === null ? {} : { retryDelayMax: cap }),
+      policy: 'exclusive',
+    });
     const existing = await boss.getQueue(queue);
     if (existing?.policy !== 'exclusive') {
       throw new InvariantViolationError(
@@ -296,7 +301,7 @@ export class PgBossMissionQueue extends MissionQueue {
       );
     }
     // Settings follow the configuration of the process that started last.
-    await boss.updateQueue(queue, settings);
+    await boss.updateQueue(queue, { ...settings, retryDelayMax: cap });
   }
 
   async #listen(boss: PgBoss): Promise<void> {

@@ -2,7 +2,7 @@ import type { ControlPlaneClient } from '@fracta/api-contract';
 import { Command } from '@oclif/core';
 
 import { describeFailure } from './lib/exit-codes.js';
-import { isServing, startInBackground } from './lib/local-controlplane.js';
+import { ensureRunning } from './lib/local-controlplane.js';
 import { clientFor, loadProject, type Project } from './lib/project.js';
 
 /** Shared behaviour: one-line errors with category exit codes, and a client that auto-starts. */
@@ -14,10 +14,8 @@ export abstract class BaseCommand extends Command {
   /** A client of this project's control plane, starting the local one first when it is down. */
   protected async client(project?: Project): Promise<ControlPlaneClient> {
     const resolved = project ?? (await this.project());
-    if (resolved.local && !(await isServing(resolved, process.env))) {
-      // Progress goes to stderr even with --json (oclif silences its own log helpers then).
-      await startInBackground(resolved, process.env, (line) => process.stderr.write(`${line}\n`));
-    }
+    // Progress goes to stderr even with --json (oclif silences its own log helpers then).
+    await ensureRunning(resolved, process.env, (line) => process.stderr.write(`${line}\n`));
     return clientFor(resolved, process.env);
   }
 

@@ -3,7 +3,7 @@
  * process in the project root, its pid in .fracta/controlplane.pid, its log in .fracta/logs/.
  */
 import { spawn } from 'node:child_process';
-import { mkdir, open, readFile, rm } from 'node:fs/promises';
+import { mkdir, readFile, rm } from 'node:fs/promises';
 import { createRequire } from 'node:module';
 import { dirname, join } from 'node:path';
 import { setTimeout as sleep } from 'node:timers/promises';
@@ -46,6 +46,67 @@ export async function isServing(project: Project, env: NodeJS.ProcessEnv): Promi
   }
 }
 
+/**
+ * Starts this project's local control plane in the background when it does not answer (progress
+ * lines go to `progress`); a shared one (control_plane_api.url) is left alone. Every command that
+ * talks to the control plane, and `fracta serve`, calls this first.
+ */
+export async function ensureRunning(
+  project: Project,
+  env: NodeJS.ProcessEnv,
+  progress: (line: string) => void,
+): Promise<void> {
+  if (project.local && !(await isServing(project, env))) await startInBackground(project, env, progress);
+}
+
+/**
+ * Runs in a short-lived launcher process: starts the control plane detached (its own session,
+ * stdout and stderr to the log) and prints its pid. The launcher exits at once, so the control
+ * plane is nobody's child: a host AI CLI that kills `fracta serve` and all its descendants when it
+ * quits leaves the control plane (and the agents it supervises) running.
+ */
+const LAUNCHER = `
+const { spawn } = require('node:child_process');
+const { openSync } = require('node:fs');
+const [entry, logFile] = process.argv.slice(1);
+const log = openSync(logFile, 'a', 0o600);
+const child = spawn(process.execPath, [entry], { detached: true, stdio: ['ignore', log, log] });
+child.unref();
+process.stdout.write(String(child.pid));
+`;
+
+async function launch(project: Project, env: NodeJS.ProcessEnv): Promise<number> {
+  const launcher = spawn(process.execPath, ['-e', LAUNCHER, controlPlaneEntry(), project.logFile], {
+    cwd: project.root,
+    env: { ...env, ...(project.configPath ? { FRACTA_CONFIG: project.configPath } : {}) },
+    stdio: ['ignore', 'pipe', 'pipe'],
+  });
+  let out = '';
+  let err = '';
+  launcher.stdout.setEncoding('utf8').on('data', (chunk: string) => (out += chunk));
+  launcher.stderr.setEncoding('utf8').on('data', (chunk: string) => (err += chunk));
+  const code = await new Promise<number | null>((resolve, reject) => {
+    launcher.once('error', reject);
+    launcher.once('close', resolve);
+  });
+  const pid = Number(out.trim());
+  if (code !== 0 || !Number.isInteger(pid) || pid <= 0) {
+    throw new ControlPlaneUnreachableError(
+      `could not start the control plane (launcher exit ${code ?? 'signal'}): ${err.trim().split('\n').slice(-3).join(' | ') || 'no output'}`,
+    );
+  }
+  return pid;
+}
+
+function alive(pid: number): boolean {
+  try {
+    process.kill(pid, 0);
+    return true;
+  } catch {
+    return false;
+  }
+}
+
 /** Starts it in the background and waits until /healthz answers; a failed start shows its log. */
 export async function startInBackground(
   project: Project,
@@ -60,33 +121,21 @@ export async function startInBackground(
     );
   }
   await mkdir(dirname(project.logFile), { recursive: true });
-  const log = await open(project.logFile, 'a', 0o600);
-  const child = spawn(process.execPath, [controlPlaneEntry()], {
-    cwd: project.root,
-    env: { ...env, ...(project.configPath ? { FRACTA_CONFIG: project.configPath } : {}) },
-    detached: true,
-    stdio: ['ignore', log.fd, log.fd],
-  });
-  await log.close();
-  let exited: number | null | undefined;
-  child.once('exit', (code) => {
-    exited = code;
-  });
-  child.unref();
-  progress(`starting the control plane (pid ${child.pid ?? '?'}, log ${project.logFile})`);
+  const pid = await launch(project, env);
+  progress(`starting the control plane (pid ${pid}, log ${project.logFile})`);
   const deadline = Date.now() + timeoutMs;
   while (Date.now() < deadline) {
-    if (exited !== undefined) {
+    if (await isServing(project, env)) return pid;
+    if (!alive(pid)) {
       const tail = (await readFile(project.logFile, 'utf8').catch(() => ''))
         .trim()
         .split('\n')
         .slice(-3)
         .join(' | ');
       throw new ControlPlaneUnreachableError(
-        `the control plane exited (${exited === null ? 'killed by a signal' : `code ${exited}`}) while starting: ${tail || 'nothing in its log'}`,
+        `the control plane exited while starting: ${tail || 'nothing in its log'}`,
       );
     }
-    if (await isServing(project, env)) return child.pid ?? 0;
     await sleep(100);
   }
   throw new ControlPlaneUnreachableError(

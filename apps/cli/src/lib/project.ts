@@ -49,6 +49,14 @@ export async function tokenFor(project: Project, env: NodeJS.ProcessEnv): Promis
   }
 }
 
-export async function clientFor(project: Project, env: NodeJS.ProcessEnv): Promise<ControlPlaneClient> {
-  return new ControlPlaneClient({ baseUrl: project.baseUrl, token: (await tokenFor(project, env)) ?? '' });
+export async function clientFor(
+  project: Project,
+  env: NodeJS.ProcessEnv,
+  options: { readonly timeoutMs?: number } = {},
+): Promise<ControlPlaneClient> {
+  return new ControlPlaneClient({
+    baseUrl: project.baseUrl,
+    token: (await tokenFor(project, env)) ?? '',
+    ...(options.timeoutMs === undefined ? {} : { timeoutMs: options.timeoutMs }),
+  });
 }

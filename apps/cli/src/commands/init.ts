@@ -2,6 +2,7 @@ import { Flags } from '@oclif/core';
 
 import { BaseCommand } from '../base-command.js';
 import { scaffold, SCAFFOLD_MODES, type ScaffoldMode } from '../lib/scaffold.js';
+import { hostSetupGuide } from '../lib/serve/host-setup.js';
 
 export default class Init extends BaseCommand {
   static override summary = 'Set up fracta in this repository';
@@ -10,7 +11,8 @@ export default class Init extends BaseCommand {
     '.fracta/ and .worktrees/ to .gitignore. Existing files are kept. A project is scaffolded for one',
     'mode; re-scaffolding it as another is refused with what to do instead.',
     '',
-    'Next: fracta spawn --task hello --prompt "Say hello" and fracta list.',
+    'Next: fracta spawn --task hello --prompt "Say hello" and fracta list, or add fracta serve to',
+    'your AI CLI (fracta serve --help shows how for Claude Code, Codex and OpenCode).',
   ].join('\n');
   static override examples = ['<%= config.bin %> init --scaffold local'];
   static override enableJsonFlag = true;
@@ -32,6 +34,8 @@ export default class Init extends BaseCommand {
     this.log('  fracta spawn --task hello --prompt "Say hello in README.md"');
     this.log('  fracta list');
     this.log('  fracta logs hello --follow');
+    this.log('\nOr drive the fleet from your own AI CLI: add `fracta serve` as its MCP server.');
+    for (const line of hostSetupGuide('    ')) this.log(line.startsWith(' ') ? line : `  ${line}`);
     return result;
   }
 }

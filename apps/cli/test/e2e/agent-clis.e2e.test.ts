@@ -17,6 +17,7 @@ import {
   startScriptedModel,
   type AgentCli,
   type ScriptedModel,
+  type ScriptedTurn,
 } from '@fracta/scripted-model';
 import { afterAll, beforeAll, describe, expect, it } from '@jest/globals';
 import { parse } from 'yaml';

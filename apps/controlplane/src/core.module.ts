@@ -16,6 +16,8 @@ import { RunRecords } from '@fracta/run-records';
 import type { StateStore } from '@fracta/store-typeorm';
 import { Global, Module, type DynamicModule } from '@nestjs/common';
 
+import { AgentListCache } from './agents/agent-list.cache.js';
+import { VersionedAgentRepository } from './agents/versioned-agent.repository.js';
 import { AppConfig } from './config.js';
 import { EventNotifier } from './events/event-notifier.js';
 import { MetricsService } from './metrics/metrics.service.js';
@@ -38,9 +40,12 @@ export interface CoreDeps {
 @Module({})
 export class CoreModule {
   static register(deps: CoreDeps): DynamicModule {
+    const agents = new VersionedAgentRepository(deps.store.agents);
     const providers = [
       { provide: AppConfig, useValue: deps.config },
-      { provide: AgentRepository, useValue: deps.store.agents },
+      { provide: AgentRepository, useValue: agents },
+      { provide: VersionedAgentRepository, useValue: agents },
+      { provide: AgentListCache, useValue: new AgentListCache(deps.config.store.kind === 'sqlite') },
       { provide: EventRepository, useValue: deps.store.events },
       { provide: MessageRepository, useValue: deps.store.messages },
       { provide: RunRepository, useValue: deps.store.runs },

@@ -7,7 +7,6 @@ import {
   spawnRequestSchema,
   toAgentView,
   toRunView,
-  type AgentsPage,
   type AgentView,
   type DryRunResult,
   type KillQuery,
@@ -20,7 +19,19 @@ import {
   type SayResult,
   type SpawnRequest,
 } from '@fracta/api-contract';
-import { Body, Controller, Delete, Get, HttpCode, Param, Post, Query, Req, Res } from '@nestjs/common';
+import {
+  Body,
+  Controller,
+  Delete,
+  Get,
+  Header,
+  HttpCode,
+  Param,
+  Post,
+  Query,
+  Req,
+  Res,
+} from '@nestjs/common';
 import type { FastifyReply, FastifyRequest } from 'fastify';
 
 import { ZodPipe } from '../http/zod.pipe.js';
@@ -54,11 +65,11 @@ export class AgentsController {
     private readonly output: AgentOutputService,
   ) {}
 
+  /** JSON text (an AgentsPage), served from the list cache while nothing changed. */
   @Get()
-  list(
-    @Query(new ZodPipe(listAgentsQuerySchema, 'agents query')) query: ListAgentsQuery,
-  ): Promise<AgentsPage> {
-    return this.service.list(query);
+  @Header('content-type', 'application/json; charset=utf-8')
+  list(@Query(new ZodPipe(listAgentsQuerySchema, 'agents query')) query: ListAgentsQuery): Promise<string> {
+    return this.service.listJson(query);
   }
 
   @Post()

@@ -15,6 +15,8 @@ import { Injectable } from '@nestjs/common';
 import { AppConfig } from '../config.js';
 
 import { AgentLifecycleService, type SpawnInput } from './agent-lifecycle.service.js';
+import { AgentListCache } from './agent-list.cache.js';
+import { VersionedAgentRepository } from './versioned-agent.repository.js';
 
 /** Reading the fleet. Spawning, steering and stopping live in AgentLifecycleService. */
 @Injectable()
@@ -24,6 +26,8 @@ export class AgentsService {
     private readonly agents: AgentRepository,
     private readonly runRepository: RunRepository,
     private readonly lifecycle: AgentLifecycleService,
+    private readonly versioned: VersionedAgentRepository,
+    private readonly cache: AgentListCache,
   ) {}
 
   /** What a spawn would do: runtime, command line (prompt elided), workspace, env names, files. */
@@ -52,6 +56,17 @@ export class AgentsService {
       allowed_tools: [...this.config.agents.runtimes[plan.runtime].allowedTools],
       queued: input.queued === true || (cap > 0 && running >= cap),
     };
+  }
+
+  /** The page as JSON text, from the cache while nothing was written since it was made. */
+  async listJson(query: ListAgentsQuery): Promise<string> {
+    const key = JSON.stringify(query);
+    const version = this.versioned.version;
+    const cached = this.cache.get(key, version);
+    if (cached !== undefined) return cached;
+    const body = JSON.stringify(await this.list(query));
+    this.cache.set(key, version, body);
+    return body;
   }
 
   async list(query: ListAgentsQuery): Promise<AgentsPage> {

@@ -284,9 +284,10 @@ export class RunExecutor {
         return null;
       }
       this.metrics.spawnToRunning.observe((Date.now() - mission.createdAt.getTime()) / 1000);
-      await this.bus({ type: 'RUN_START', task_id: agent.name, run_id: runId, body: `run ${runId} started` });
-      this.logger.info('run started', { agent: agent.name, run: runId, runtime: agent.runtime });
+      // The spawn's answer waits for this, not for the bus entry below.
       this.waiters.report(mission.id, { started: true, run: runId });
+      this.logger.info('run started', { agent: agent.name, run: runId, runtime: agent.runtime });
+      await this.bus({ type: 'RUN_START', task_id: agent.name, run_id: runId, body: `run ${runId} started` });
       return { agent: moved.agent, run: await this.runs.get(runId), handle, adopted: false };
     } catch (error) {
       await this.startFailed(agent, mission, run, toError(error));

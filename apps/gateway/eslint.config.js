@@ -1,0 +1,3 @@
+import { createEslintConfig } from '@fracta/eslint-config';
+
+export default createEslintConfig({ tsconfigRootDir: import.meta.dirname, layer: 'app' });

@@ -1,0 +1,3 @@
+import { createJestConfig } from '@fracta/jest-config';
+
+export default createJestConfig({ kind: 'unit' });

@@ -17,6 +17,7 @@ import { openStore } from '@fracta/store-typeorm';
 
 import { createAdapters } from './adapters.js';
 import { loadOrCreateToken, toAppConfig } from './config.js';
+import { findGatewayEntry, GatewaySupervisor } from './gateway/gateway-supervisor.js';
 import { createApp } from './http/create-app.js';
 import { randomToken, SystemClock, TimestampIdGenerator } from './system.js';
 
@@ -72,6 +73,40 @@ try {
   throw error;
 }
 
+/** The port actually bound (control_plane_api.listen may say 0). */
+function boundPort(): number {
+  const address = app.getHttpServer().address();
+  return typeof address === 'object' && address !== null ? address.port : config.http.port;
+}
+
+// Local mode: the agent gateway runs as this process's child, restarted when it dies.
+let gateway: GatewaySupervisor | null = null;
+if (config.fracta.gateway.managed && config.fracta.runtime.backend === 'local') {
+  const entry = findGatewayEntry(process.env);
+  if (entry === null) {
+    logger.warn(
+      'gateway not started: its app is not installed beside the control plane (set FRACTA_GATEWAY_ENTRY, or gateway.managed: false)',
+    );
+  } else {
+    const env: Record<string, string> = {};
+    for (const [key, value] of Object.entries(process.env)) if (value !== undefined) env[key] = value;
+    const host = ['0.0.0.0', '::'].includes(config.http.host) ? '127.0.0.1' : config.http.host;
+    gateway = new GatewaySupervisor({
+      entry,
+      env: {
+        ...env,
+        CONTROL_PLANE_URL: `http://${host.includes(':') ? `[${host}]` : host}:${boundPort()}`,
+        CONTROL_PLANE_TOKEN: token,
+        ...(loaded.path === undefined ? {} : { FRACTA_CONFIG: loaded.path }),
+      },
+      cwd: config.projectRoot,
+      logFile: join(config.projectRoot, '.fracta', 'logs', 'gateway.log'),
+      logger: logger.child({ component: 'gateway-supervisor' }),
+    });
+    gateway.start();
+  }
+}
+
 const pidFile = join(config.projectRoot, '.fracta', 'controlplane.pid');
 await writeFile(pidFile, `${process.pid}\n`, { mode: 0o600 });
 logger.info('controlplane listening', {
@@ -87,6 +122,7 @@ async function shutdown(signal: string): Promise<void> {
   stopping = true;
   logger.info('controlplane stopping', { signal });
   try {
+    await gateway?.stop();
     await app.close();
   } catch (error) {
     logger.error('shutdown incomplete', { err: toError(error) });

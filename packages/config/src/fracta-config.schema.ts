@@ -157,6 +157,11 @@ const gatewaySchema = z
     /** URL agents use to reach the gateway. */
     url: httpUrlSchema.optional(),
     listen: listenAddressSchema.default('127.0.0.1:8080'),
+    /**
+     * Whether the control plane starts the gateway as its child process and restarts it when it
+     * dies (local mode). Set false where the gateway runs on its own (compose, Kubernetes).
+     */
+    managed: z.boolean().default(true),
     /** Applies to every agent. */
     tool_policy: toolPolicySchema,
     /** Per agent: agent-name glob ("review-*") → policy, applied on top of the others. */

@@ -157,7 +157,12 @@ describe(loadConfig.name, () => {
           stop_grace: 10_000,
           runs_root: '.fracta/runs',
         },
-        gateway: { listen: '127.0.0.1:8080', tool_policy: { allow: [], deny: [] }, agent_policies: {} },
+        gateway: {
+          listen: '127.0.0.1:8080',
+          managed: true,
+          tool_policy: { allow: [], deny: [] },
+          agent_policies: {},
+        },
         control_plane_api: { listen: '127.0.0.1:9090' },
         reaper: { max_concurrent: 4, per_runtime: {}, max_age: 4 * 3_600_000, interval: 30_000 },
         mcp_servers: {},
@@ -251,7 +256,7 @@ describe(loadConfig.name, () => {
       expect(error.issues).toEqual([
         {
           path: 'gateway.colour',
-          message: 'unknown key "colour" (allowed: url, listen, tool_policy, agent_policies)',
+          message: 'unknown key "colour" (allowed: url, listen, managed, tool_policy, agent_policies)',
           line: 2,
           column: 3,
         },

@@ -20,6 +20,23 @@ export function controlPlaneEntry(): string {
   return join(dirname(manifest), bin['fracta-controlplane'] ?? 'dist/main.js');
 }
 
+/** The agent gateway's entry script, which the local control plane runs as its child. */
+function gatewayEntry(): string {
+  const require = createRequire(import.meta.url);
+  const manifest = require.resolve('gateway/package.json');
+  const { bin } = require('gateway/package.json') as { bin: Record<string, string> };
+  return join(dirname(manifest), bin['fracta-gateway'] ?? 'dist/main.js');
+}
+
+/** The environment the local control plane starts with: this one, plus where its config and gateway are. */
+export function controlPlaneEnv(project: Project, env: NodeJS.ProcessEnv): NodeJS.ProcessEnv {
+  return {
+    ...env,
+    FRACTA_GATEWAY_ENTRY: env.FRACTA_GATEWAY_ENTRY ?? gatewayEntry(),
+    ...(project.configPath ? { FRACTA_CONFIG: project.configPath } : {}),
+  };
+}
+
 export async function readPid(project: Project): Promise<number | undefined> {
   try {
     const pid = Number((await readFile(project.pidFile, 'utf8')).trim());
@@ -78,7 +95,7 @@ process.stdout.write(String(child.pid));
 async function launch(project: Project, env: NodeJS.ProcessEnv): Promise<number> {
   const launcher = spawn(process.execPath, ['-e', LAUNCHER, controlPlaneEntry(), project.logFile], {
     cwd: project.root,
-    env: { ...env, ...(project.configPath ? { FRACTA_CONFIG: project.configPath } : {}) },
+    env: controlPlaneEnv(project, env),
     stdio: ['ignore', 'pipe', 'pipe'],
   });
   let out = '';

@@ -133,6 +133,7 @@ describe.each(['claude', 'codex', 'opencode'] as const)('fracta spawn with the r
     const config = {
       version: 1,
       control_plane_api: { listen: `127.0.0.1:${port}` },
+      gateway: { managed: false },
       agents: {
         agent_runtimes: { [cli]: { command: cliBinary(cli), model: setup.model, env: setup.env } },
       },

@@ -44,7 +44,10 @@ describe('fracta CLI against a real local control plane', () => {
   beforeEach(async () => {
     dir = await mkdtemp(join(tmpdir(), 'fracta-cli-'));
     const port = await freePort();
-    await writeFile(join(dir, 'fracta.yaml'), `control_plane_api:\n  listen: 127.0.0.1:${port}\n`);
+    await writeFile(
+      join(dir, 'fracta.yaml'),
+      `control_plane_api:\n  listen: 127.0.0.1:${port}\ngateway:\n  managed: false\n`,
+    );
   });
 
   afterEach(async () => {
@@ -87,7 +90,10 @@ describe('fracta CLI against a real local control plane', () => {
       });
     });
     try {
-      await writeFile(join(dir, 'fracta.yaml'), `control_plane_api:\n  listen: 127.0.0.1:${port}\n`);
+      await writeFile(
+        join(dir, 'fracta.yaml'),
+        `control_plane_api:\n  listen: 127.0.0.1:${port}\ngateway:\n  managed: false\n`,
+      );
       // Something answers on the port but it is not a control plane: the start must fail clearly.
       const result = await fracta(dir, ['controlplane', 'start']);
       expect(result.code).toBe(6);

@@ -3,7 +3,13 @@ import { spawn } from 'node:child_process';
 import { Flags } from '@oclif/core';
 
 import { BaseCommand } from '../../base-command.js';
-import { controlPlaneEntry, isServing, readPid, startInBackground } from '../../lib/local-controlplane.js';
+import {
+  controlPlaneEntry,
+  controlPlaneEnv,
+  isServing,
+  readPid,
+  startInBackground,
+} from '../../lib/local-controlplane.js';
 
 export default class ControlplaneStart extends BaseCommand {
   static override summary = 'Start the local control plane (SQLite, in-process queue) for this project';
@@ -35,7 +41,7 @@ export default class ControlplaneStart extends BaseCommand {
     }
     const child = spawn(process.execPath, [controlPlaneEntry()], {
       cwd: project.root,
-      env: { ...process.env, ...(project.configPath ? { FRACTA_CONFIG: project.configPath } : {}) },
+      env: controlPlaneEnv(project, process.env),
       stdio: 'inherit',
     });
     const forward = (signal: NodeJS.Signals) => () => child.kill(signal);

@@ -74,7 +74,7 @@ export async function createProject(prefix: string, extraConfig = ''): Promise<P
   await writeFile(join(dir, 'README.md'), '# demo\n');
   await writeFile(
     join(dir, 'fracta.yaml'),
-    `control_plane_api:\n  listen: 127.0.0.1:${port}\nobservability:\n  log_level: warn\n${extraConfig}`,
+    `control_plane_api:\n  listen: 127.0.0.1:${port}\ngateway:\n  managed: false\nobservability:\n  log_level: warn\n${extraConfig}`,
   );
   await writeFile(join(dir, '.gitignore'), '.fracta/\n.worktrees/\n');
   await git('add', '.');

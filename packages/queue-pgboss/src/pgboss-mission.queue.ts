@@ -86,6 +86,10 @@ interface Delivery {
   ended: EndReason | null;
   /** stop() stopped waiting for it and released it; whatever the handler does later settles nothing. */
   abandoned: boolean;
+  /** The handler has returned (a later end of the lease has nobody to tell). */
+  returned: boolean;
+  /** Its outcome reached pg-boss (or never will); heartbeats leave it alone. */
+  settled: boolean;
 }
 
 type SettleAction = 'complete' | 'retry' | 'fail' | 'release' | 'reject';
@@ -439,6 +443,8 @@ export class PgBossMissionQueue extends MissionQueue {
       leaseUntil: fetchedAt + this.#options.leaseSeconds * 1000,
       ended: null,
       abandoned: false,
+      returned: false,
+      settled: false,
     };
     const key = `${job.id}:${String(job.retryCount)}`;
     this.#deliveries.set(key, delivery);
@@ -448,6 +454,7 @@ export class PgBossMissionQueue extends MissionQueue {
         this.#logger.error('mission delivery failed', { job: job.id, err: toError(error) });
       })
       .finally(() => {
+        delivery.settled = true;
         this.#deliveries.delete(key);
         this.#runs.delete(run);
         this.#doorbell.ring();
@@ -474,6 +481,7 @@ export class PgBossMissionQueue extends MissionQueue {
         thrown = { error };
       }
     }
+    delivery.returned = true;
     if (delivery.abandoned) return;
     switch (delivery.ended) {
       case 'cancel':
@@ -558,6 +566,7 @@ export class PgBossMissionQueue extends MissionQueue {
     for (let attempt = 0; ; attempt += 1) {
       try {
         await call();
+        delivery.settled = true;
         return;
       } catch (error) {
         const lost =
@@ -583,10 +592,12 @@ export class PgBossMissionQueue extends MissionQueue {
 
   /** Aborts `delivery`'s signal for `reason` (a cancel or a lost lease overrides a stop). */
   #end(delivery: Delivery, reason: EndReason, why?: string): void {
+    if (delivery.settled) return;
     if (delivery.ended !== null && (delivery.ended !== 'stop' || reason === 'stop')) return;
     delivery.ended = reason;
-    if (delivery.abort.signal.aborted) return;
     const missionId = delivery.mission?.id ?? delivery.job.id;
+    if (reason === 'lease') this.#logger.warn('mission lease lost', { mission: missionId, why });
+    if (delivery.returned || delivery.abort.signal.aborted) return;
     delivery.abort.abort(
       reason === 'cancel'
         ? new MissionCancelledError(missionId)
@@ -624,7 +635,8 @@ export class PgBossMissionQueue extends MissionQueue {
   async #heartbeat(boss: PgBoss): Promise<void> {
     const { queue, leaseSeconds } = this.#options;
     const held = [...this.#deliveries.values()].filter(
-      (delivery) => !delivery.abandoned && (delivery.ended === null || delivery.ended === 'stop'),
+      (delivery) =>
+        !delivery.abandoned && !delivery.settled && (delivery.ended === null || delivery.ended === 'stop'),
     );
     if (held.length === 0) return;
     // Of two deliveries of one job held here, only the newest attempt can still hold the claim.
@@ -665,6 +677,7 @@ export class PgBossMissionQueue extends MissionQueue {
       return;
     }
     for (const delivery of candidates) {
+      if (delivery.settled) continue; // completed while the touch was on its way
       if (renewed?.has(delivery.job.id) === true) {
         delivery.leaseUntil = sentAt + leaseSeconds * 1000;
         continue;

@@ -95,6 +95,18 @@ export class BackendConnection {
     return this.#tools;
   }
 
+  /**
+   * Its first connect has not happened or is under way (and nothing failed yet): its tools are
+   * unknown until it ends. A backend that already failed is not waited for again.
+   */
+  get awaitingFirstConnect(): boolean {
+    return (
+      this.#connects === 0 &&
+      this.#lastError === null &&
+      (this.#state === 'idle' || this.#state === 'connecting')
+    );
+  }
+
   get status(): BackendStatus {
     return {
       name: this.config.name,

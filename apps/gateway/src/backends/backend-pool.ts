@@ -50,18 +50,18 @@ export class BackendPool {
     this.#listeners.add(listener);
   }
 
-  /** Whether some backend has never been connected (its tools are not known yet). */
-  get hasUnconnected(): boolean {
-    return this.all().some((connection) => connection.state === 'idle');
+  /** Whether some backend's tools are not known yet because its first connect has not happened or is under way. */
+  get hasPending(): boolean {
+    return this.all().some((connection) => connection.awaitingFirstConnect);
   }
 
   /**
-   * Connects the backends that were never used (and retries the failed ones that are due), waiting
-   * at most `timeoutMs`: a slow or broken backend leaves the others' tools listed.
+   * Connects the backends that were never used, waiting at most `timeoutMs`: a slow or broken
+   * backend leaves the others' tools listed. A backend reconnecting keeps its last tool list.
    */
   async warm(timeoutMs: number): Promise<void> {
     const pending = this.all()
-      .filter((connection) => connection.state === 'idle' || connection.state === 'connecting')
+      .filter((connection) => connection.awaitingFirstConnect)
       .map((connection) => connection.ensure().catch(() => undefined));
     if (pending.length === 0) return;
     let timer: NodeJS.Timeout | undefined;

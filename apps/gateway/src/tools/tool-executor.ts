@@ -46,7 +46,7 @@ export class ToolExecutor {
 
   /** The tools/list answer for `agent`; backends never used before are connected first (bounded wait). */
   async list(agent: AgentIdentity): Promise<AgentCatalog['tools']> {
-    if (this.pool.hasUnconnected) await this.pool.warm(this.options.warmTimeoutMs);
+    if (this.pool.hasPending) await this.pool.warm(this.options.warmTimeoutMs);
     return this.catalog.forAgent(agent).tools;
   }
 
@@ -114,7 +114,7 @@ export class ToolExecutor {
 
   async #resolve(agent: AgentIdentity, name: string): Promise<CatalogEntry> {
     let entry = this.catalog.forAgent(agent).byName.get(name);
-    if (entry === undefined && this.pool.hasUnconnected) {
+    if (entry === undefined && this.pool.hasPending) {
       await this.pool.warm(this.options.warmTimeoutMs);
       entry = this.catalog.forAgent(agent).byName.get(name);
     }

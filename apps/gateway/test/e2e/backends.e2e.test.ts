@@ -185,4 +185,26 @@ describe('gateway backend pool', () => {
       await Promise.all(clients.map((client) => client.close()));
     }
   });
+
+  it('should connect a backend on its first call, without a tools/list first, once for concurrent callers', async () => {
+    // A second gateway on the same project: its pool has not connected anything yet.
+    const fresh = await startGateway(cp.project, cp.url);
+    const startsBefore = await startsOf(starts('files'));
+    const token = await cp.spawnAgent('eager');
+    const clients = await Promise.all(
+      Array.from({ length: 10 }, () => connectAgent(fresh.endpoint('eager'), token)),
+    );
+    try {
+      const texts = await Promise.all(
+        clients.map(async (client, index) =>
+          textOf(await client.callTool({ name: 'files__echo', arguments: { text: `first ${index}` } })),
+        ),
+      );
+      expect(texts).toEqual(clients.map((_, index) => `files echo: first ${index}`));
+      expect(await startsOf(starts('files'))).toBe(startsBefore + 1);
+    } finally {
+      await Promise.all(clients.map((client) => client.close()));
+      await fresh.close();
+    }
+  });
 });

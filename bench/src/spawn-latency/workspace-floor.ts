@@ -1,8 +1,9 @@
 /**
- * The floor of a spawn, done directly: the git commands GitWorktreeWorkspace.prepare() runs for a
- * new agent (packages/workspace-git/src/git-worktree.workspace.ts, with the repository facts it
- * caches already known), issued the way its GitCommandRunner issues them (execFile, the same
- * `-c` prefix and environment), then child_process.spawn of the program until 'spawn'.
+ * The floor of a spawn, done directly, with git issued the way GitWorktreeWorkspace's
+ * GitCommandRunner issues it (execFile, the same `-c` prefix and environment), then
+ * child_process.spawn of the program until 'spawn': the bare `git worktree add -b` (the budget's
+ * floor), and, for reference, the seven git commands of a prepare() that starts one git process
+ * per check (what GitWorktreeWorkspace.prepare() ran before it read refs and HEAD itself).
  */
 import { execFile, spawn } from 'node:child_process';
 import { lstat, rm } from 'node:fs/promises';
@@ -59,7 +60,7 @@ export class WorkspaceFloor {
     return join(this.repo, this.worktreesDir, name);
   }
 
-  /** prepare()'s git sequence for a new agent on the current branch, then the spawn. */
+  /** The one-process-per-check git sequence for a new agent on the current branch, then the spawn. */
   async prepareAndSpawn(name: string, command: readonly string[]): Promise<FloorTiming> {
     this.#commands = 0;
     const started = performance.now();

@@ -12,8 +12,10 @@ import {
   WorkspaceProvider,
 } from '@fracta/domain';
 
+import { isValidBranchName } from './branch-name.js';
 import { GitCommandRunner, backoffMs, gitExcerpt, isLockContention } from './git-command.runner.js';
 import { KeyedMutex } from './keyed-mutex.js';
+import { readHead, RefFiles } from './ref-files.js';
 import { checkRepoRelativePath, parseWorktreeList } from './repo-path.js';
 import { runSetupCommand } from './setup-command.runner.js';
 import {
@@ -67,6 +69,10 @@ interface RepoFacts {
   readonly top: string;
   /** The common git directory (shared by every worktree). */
   readonly commonDir: string;
+  /** The git directory of the top level's worktree (where its HEAD is). */
+  readonly gitDir: string;
+  /** Refs are in files (loose refs and packed-refs) that RefFiles can read; false for reftable. */
+  readonly refFiles: boolean;
 }
 
 interface AgentWorkspace {
@@ -87,6 +93,11 @@ const LIMITS = {
 
 const DEFAULT_GIT_TIMEOUT_MS = 120_000;
 const LOCK_RETRY_ATTEMPTS = 8;
+
+/** `git worktree add -b` (its `git branch` step) refusing a branch that is already there. */
+const BRANCH_EXISTS = /a branch named '[^']*' already exists/i;
+/** `git worktree add` on the path of a worktree whose directory is gone: `git worktree prune` clears it. */
+const STALE_WORKTREE = /is a missing but already registered worktree/i;
 
 function mergeMessage(branch: string): string {
   return `Merge ${branch} (fracta)`;
@@ -131,6 +142,8 @@ export class GitWorktreeWorkspace extends WorkspaceProvider {
   private readonly git: GitCommandRunner;
   private readonly mutex = new KeyedMutex();
   private facts: Promise<RepoFacts> | null = null;
+  /** Set once the worktrees directory is known to be ignored (checked once per repository). */
+  private ignoreChecked = false;
 
   constructor(options: GitWorktreeWorkspaceOptions) {
     super();
@@ -167,24 +180,34 @@ export class GitWorktreeWorkspace extends WorkspaceProvider {
     return (await this.repo()).top;
   }
 
+  /**
+   * One git process on the way: `git worktree add`. The checks before it (current branch, branch
+   * names, whether the base and the agent's branch exist) read the repository's files; git is
+   * asked only when those cannot tell, and on the error paths.
+   */
   override async prepare(agent: string, options: { baseBranch?: string | null }): Promise<WorkspaceInfo> {
     assertAgentName(agent);
     const branch = featureBranch(agent);
     return this.mutex.run(`agent:${agent}`, async () => {
       const repo = await this.repo();
       const base = options.baseBranch ?? (await this.currentBranch(repo));
-      await this.assertBranchName(repo, base, 'base branch');
-      const baseSha = await this.resolveBranch(repo, base);
-      if (baseSha === null) throw new WorkspaceBaseBranchNotFoundError(base, await this.someBranches(repo));
+      this.assertBranchName(base, 'base branch');
+      const refs = repo.refFiles ? new RefFiles(repo.commonDir) : null;
       const path = this.agentPath(repo, agent);
-      if ((await this.resolveBranch(repo, branch)) !== null) {
-        throw new WorkspaceAlreadyExistsError(
-          agent,
-          `branch ${branch}`,
-          `it is left from an earlier agent or 'fracta kill --keep-files'; merge or delete it ('git branch -D ${branch}'), or pick another name`,
-        );
-      }
-      if (await pathExists(path)) {
+      const [baseRef, agentRef, pathTaken] = await Promise.all([
+        refs?.branch(base) ?? null,
+        refs?.branch(branch) ?? null,
+        pathExists(path),
+      ]);
+      // Not found in the files (or they could not tell): git decides, on what is the error path.
+      const baseSha = baseRef?.state === 'found' ? baseRef.sha : await this.resolveBranch(repo, base);
+      if (baseSha === null) throw new WorkspaceBaseBranchNotFoundError(base, await this.someBranches(repo));
+      // Absent in the files is trusted: if the branch appears meanwhile, worktree add -b refuses it.
+      const taken =
+        agentRef?.state === 'found' ||
+        (agentRef?.state !== 'absent' && (await this.resolveBranch(repo, branch)) !== null);
+      if (taken) throw this.branchTaken(agent, branch);
+      if (pathTaken) {
         throw new WorkspaceAlreadyExistsError(
           agent,
           `directory ${path}`,
@@ -197,11 +220,20 @@ export class GitWorktreeWorkspace extends WorkspaceProvider {
         await this.ensureIgnored(repo, path);
         await this.runSetup(repo, workspace);
       } catch (error) {
-        await this.undo(repo, workspace);
+        // The agent's branch was there before (it appeared since it was looked up): not ours to delete.
+        if (!(error instanceof WorkspaceAlreadyExistsError)) await this.undo(repo, workspace);
         throw error;
       }
       return { kind: 'git-worktree', path, branch, baseBranch: base };
     });
+  }
+
+  private branchTaken(agent: string, branch: string): WorkspaceAlreadyExistsError {
+    return new WorkspaceAlreadyExistsError(
+      agent,
+      `branch ${branch}`,
+      `it is left from an earlier agent or 'fracta kill --keep-files'; merge or delete it ('git branch -D ${branch}'), or pick another name`,
+    );
   }
 
   override async remove(workspace: WorkspaceInfo, options: { keepFiles: boolean }): Promise<void> {
@@ -225,7 +257,7 @@ export class GitWorktreeWorkspace extends WorkspaceProvider {
     const repo = await this.repo();
     const target = this.checkInfo(repo, workspace);
     const base = workspace.baseBranch ?? (await this.currentBranch(repo));
-    await this.assertBranchName(repo, base, 'base branch');
+    this.assertBranchName(base, 'base branch');
     return this.mutex.run(`base:${base}`, async () => {
       const featureSha = await this.resolveBranch(repo, target.branch);
       if (featureSha === null) throw new WorkspaceBranchNotFoundError(target.branch);
@@ -274,19 +306,36 @@ export class GitWorktreeWorkspace extends WorkspaceProvider {
       '--is-bare-repository',
       '--is-inside-work-tree',
       '--git-common-dir',
+      '--git-dir',
     ]);
     if (probe.exitCode !== 0) throw new WorkspaceNotAGitRepoError(dir);
-    const [bare, inside, commonDir] = probe.stdout.split('\n').map((line) => line.trim());
+    const [bare, inside, commonDir, gitDir] = probe.stdout.split('\n').map((line) => line.trim());
     if (bare === 'true')
       throw new WorkspaceNotAGitRepoError(dir, 'it is a bare repository; fracta needs a working tree');
-    if (inside !== 'true' || commonDir === undefined || commonDir === '') {
+    if (
+      inside !== 'true' ||
+      commonDir === undefined ||
+      commonDir === '' ||
+      gitDir === undefined ||
+      gitDir === ''
+    ) {
       throw new WorkspaceNotAGitRepoError(dir, 'it is not inside a working tree');
     }
     const top = await this.git.run(dir, ['rev-parse', '--show-toplevel']);
-    return { top: top.stdout.trim(), commonDir: resolve(dir, commonDir) };
+    const common = resolve(dir, commonDir);
+    return {
+      top: top.stdout.trim(),
+      commonDir: common,
+      gitDir: resolve(dir, gitDir),
+      // A reftable repository (git 2.45+) keeps its refs in <common>/reftable, not in files.
+      refFiles: !(await pathExists(join(common, 'reftable'))),
+    };
   }
 
   private async currentBranch(repo: RepoFacts): Promise<string> {
+    const fromFile = repo.refFiles ? await readHead(repo.gitDir) : { state: 'unknown' as const };
+    if (fromFile.state === 'branch') return fromFile.name;
+    if (fromFile.state === 'detached') throw new WorkspaceBaseBranchRequiredError(repo.top);
     const head = await this.git.run(repo.top, ['symbolic-ref', '--quiet', '--short', 'HEAD'], {
       okCodes: [0, 1],
     });
@@ -295,13 +344,9 @@ export class GitWorktreeWorkspace extends WorkspaceProvider {
     return name;
   }
 
-  private async assertBranchName(repo: RepoFacts, name: string, what: string): Promise<void> {
-    const plausible =
-      name.length > 0 && name.length <= LIMITS.branchChars && !name.startsWith('-') && !/[\0\n\r]/.test(name);
-    const valid =
-      plausible &&
-      (await this.git.run(repo.top, ['check-ref-format', '--branch', name], { okCodes: [0, 1, 128] }))
-        .exitCode === 0;
+  /** The rules of `git check-ref-format --branch` (see isValidBranchName), and a local branch's name. */
+  private assertBranchName(name: string, what: string): void {
+    const valid = name.length <= LIMITS.branchChars && isValidBranchName(name);
     if (!valid || name.startsWith('refs/') || name.includes('@{')) {
       throw new WorkspaceInvalidError(
         `invalid ${what} ${JSON.stringify(name.slice(0, 80))}: use a local branch name such as main`,
@@ -367,9 +412,14 @@ export class GitWorktreeWorkspace extends WorkspaceProvider {
 
   // ------------------------------------------------------------------ prepare steps
 
-  /** `git worktree add -b`, retried (after undoing any partial result) while another git holds a lock. */
+  /**
+   * `git worktree add -b`, retried (after undoing any partial result) while another git holds a
+   * lock, and once after clearing a stale registration of the path (a worktree whose directory was
+   * deleted by hand: the undo's `git worktree prune` clears it). A branch that appeared since the
+   * lookup is WORKSPACE_ALREADY_EXISTS, and left alone.
+   */
   private async addWorktree(repo: RepoFacts, workspace: AgentWorkspace, baseSha: string): Promise<void> {
-    await this.git.run(repo.top, ['worktree', 'prune'], { retryOnLock: true });
+    let pruned = false;
     for (let attempt = 0; ; attempt++) {
       const result = await this.git.exec(repo.top, [
         'worktree',
@@ -380,9 +430,12 @@ export class GitWorktreeWorkspace extends WorkspaceProvider {
         baseSha,
       ]);
       if (result.exitCode === 0) return;
-      if (attempt + 1 < LOCK_RETRY_ATTEMPTS && isLockContention(result.stderr)) {
+      if (BRANCH_EXISTS.test(result.stderr)) throw this.branchTaken(workspace.agent, workspace.branch);
+      const stale = !pruned && STALE_WORKTREE.test(result.stderr);
+      if (attempt + 1 < LOCK_RETRY_ATTEMPTS && (stale || isLockContention(result.stderr))) {
         await this.undo(repo, workspace);
-        await sleep(backoffMs(attempt));
+        if (stale) pruned = true;
+        else await sleep(backoffMs(attempt));
         continue;
       }
       throw new WorkspaceGitFailedError(`worktree add -b ${workspace.branch}`, gitExcerpt(result.stderr), {
@@ -391,24 +444,35 @@ export class GitWorktreeWorkspace extends WorkspaceProvider {
     }
   }
 
-  /** Makes git ignore the worktrees directory, in `.git/info/exclude` (never the user's .gitignore). */
+  /**
+   * Makes git ignore the worktrees directory, in `.git/info/exclude` (never the user's .gitignore).
+   * Checked once per repository (this provider's lifetime): afterwards the directory is ignored,
+   * by the user's own rules or the line added here.
+   */
   private async ensureIgnored(repo: RepoFacts, probePath: string): Promise<void> {
+    if (this.ignoreChecked) return;
     await this.mutex.run('exclude', async () => {
-      const check = await this.git.run(repo.top, ['check-ignore', '-q', probePath], { okCodes: [0, 1] });
-      if (check.exitCode === 0) return;
-      const excludeFile = join(repo.commonDir, 'info', 'exclude');
-      const pattern = `/${this.worktreesDir.split('\\').join('/')}/`;
-      let current = '';
-      try {
-        current = await readFile(excludeFile, 'utf8');
-      } catch (error) {
-        if ((error as NodeJS.ErrnoException).code !== 'ENOENT') throw error;
-      }
-      if (current.split('\n').some((line) => line.trim() === pattern)) return;
-      await mkdir(dirname(excludeFile), { recursive: true });
-      const separator = current.length > 0 && !current.endsWith('\n') ? '\n' : '';
-      await appendFile(excludeFile, `${separator}# fracta agent worktrees\n${pattern}\n`);
+      if (this.ignoreChecked) return;
+      await this.addExclude(repo, probePath);
+      this.ignoreChecked = true;
     });
+  }
+
+  private async addExclude(repo: RepoFacts, probePath: string): Promise<void> {
+    const check = await this.git.run(repo.top, ['check-ignore', '-q', probePath], { okCodes: [0, 1] });
+    if (check.exitCode === 0) return;
+    const excludeFile = join(repo.commonDir, 'info', 'exclude');
+    const pattern = `/${this.worktreesDir.split('\\').join('/')}/`;
+    let current = '';
+    try {
+      current = await readFile(excludeFile, 'utf8');
+    } catch (error) {
+      if ((error as NodeJS.ErrnoException).code !== 'ENOENT') throw error;
+    }
+    if (current.split('\n').some((line) => line.trim() === pattern)) return;
+    await mkdir(dirname(excludeFile), { recursive: true });
+    const separator = current.length > 0 && !current.endsWith('\n') ? '\n' : '';
+    await appendFile(excludeFile, `${separator}# fracta agent worktrees\n${pattern}\n`);
   }
 
   private async runSetup(repo: RepoFacts, workspace: AgentWorkspace): Promise<void> {

@@ -1,5 +1,5 @@
 import { existsSync } from 'node:fs';
-import { mkdir, readFile, rm, writeFile } from 'node:fs/promises';
+import { chmod, mkdir, readFile, rm, writeFile } from 'node:fs/promises';
 import { join } from 'node:path';
 
 import type { WorkspaceInfo } from '@fracta/domain';
@@ -492,6 +492,116 @@ describe(GitWorktreeWorkspace.name, () => {
       const info = await workspace.prepare('omega', {});
       await workspace.remove(info, { keepFiles: false });
       await expect(workspace.merge(info)).rejects.toMatchObject({ code: 'WORKSPACE_BRANCH_NOT_FOUND' });
+    });
+  });
+
+  describe('prepare without a git process per check', () => {
+    /** A git that appends its arguments to a log, then runs the real one (`before`: a shell line run first). */
+    const loggingGit = async (before = ''): Promise<{ git: string; calls: () => Promise<string[]> }> => {
+      const log = join(fx.dir, 'git-calls.log');
+      const git = join(fx.dir, 'logging-git.sh');
+      await writeFile(
+        git,
+        `#!/bin/sh\nprintf '%s\\n' "$*" >> ${JSON.stringify(log)}\n${before}\nexec git "$@"\n`,
+      );
+      await chmod(git, 0o755);
+      const calls = async () =>
+        (await readFile(log, 'utf8').catch(() => ''))
+          .split('\n')
+          .filter((line) => line.length > 0)
+          .map((line) => line.replace('-c core.hooksPath=/dev/null -c core.quotePath=false ', ''));
+      return { git, calls };
+    };
+
+    it('should run only git worktree add once the repository is known', async () => {
+      const { git, calls } = await loggingGit();
+      const workspace = await open({ git });
+      await workspace.prepare('first', {});
+      const before = (await calls()).length;
+
+      const info = await workspace.prepare('second', { baseBranch: 'main' });
+      await workspace.prepare('third', {});
+
+      expect((await calls()).slice(before)).toEqual([
+        `worktree add -b feature/second ${info.path} ${fx.git(['rev-parse', 'main'])}`,
+        `worktree add -b feature/third ${join(fx.repo, '.worktrees', 'third')} ${fx.git(['rev-parse', 'main'])}`,
+      ]);
+      expect(fx.git(['status', '--porcelain', '--untracked-files=all'])).toBe('');
+    });
+
+    it('should find a base branch and an agent branch that are only in packed-refs', async () => {
+      fx.git(['branch', 'develop']);
+      const developSha = await fx.commit('dev.txt', 'dev\n', 'develop work');
+      fx.git(['branch', '-f', 'develop', developSha]);
+      fx.git(['reset', '-q', '--hard', 'HEAD~1']);
+      fx.git(['branch', 'feature/packed']);
+      const packedSha = fx.git(['rev-parse', 'feature/packed']);
+      fx.git(['pack-refs', '--all']);
+      expect(existsSync(join(fx.repo, '.git', 'refs', 'heads', 'develop'))).toBe(false);
+      expect(existsSync(join(fx.repo, '.git', 'refs', 'heads', 'feature', 'packed'))).toBe(false);
+      const workspace = await open();
+
+      const info = await workspace.prepare('from-packed', { baseBranch: 'develop' });
+      const taken = await workspace.prepare('packed', {}).catch((e: unknown) => e);
+
+      expect(fx.git(['rev-parse', 'HEAD'], info.path)).toBe(developSha);
+      expect(taken).toMatchObject({ code: 'WORKSPACE_ALREADY_EXISTS' });
+      expect((taken as Error).message).toContain('git branch -D feature/packed');
+      expect(fx.git(['rev-parse', 'feature/packed'])).toBe(packedSha);
+      expect(existsSync(join(fx.repo, '.worktrees', 'packed'))).toBe(false);
+    });
+
+    it('should start from the branch of a linked worktree opened as the repository, and see it detached', async () => {
+      const linked = join(fx.dir, 'linked');
+      fx.git(['worktree', 'add', '-q', '-b', 'other', linked]);
+      expect((await readFile(join(linked, '.git'), 'utf8')).startsWith('gitdir: ')).toBe(true);
+      const workspace = await open();
+      const inLinked = await GitWorktreeWorkspace.open(linked, { env: fx.env });
+
+      const info = await inLinked.prepare('lk', {});
+      fx.git(['checkout', '-q', '--detach'], linked);
+      const detached = await inLinked.prepare('lk2', {}).catch((e: unknown) => e);
+
+      expect(info).toMatchObject({ baseBranch: 'other', path: join(linked, '.worktrees', 'lk') });
+      expect(detached).toMatchObject({ code: 'WORKSPACE_BASE_BRANCH_REQUIRED' });
+      expectNothingLeft('lk2');
+      // the main worktree is still on main
+      await expect(workspace.prepare('mn', {})).resolves.toMatchObject({ baseBranch: 'main' });
+    });
+
+    it('should resolve a symbolic branch through git', async () => {
+      fx.git(['symbolic-ref', 'refs/heads/alias', 'refs/heads/main']);
+      const workspace = await open();
+      const info = await workspace.prepare('sym', { baseBranch: 'alias' });
+      expect(info.baseBranch).toBe('alias');
+      expect(fx.git(['rev-parse', 'HEAD'], info.path)).toBe(fx.git(['rev-parse', 'main']));
+    });
+
+    it('should recreate an agent whose worktree directory was deleted by hand (stale registration)', async () => {
+      const workspace = await open();
+      const info = await workspace.prepare('stale', {});
+      await rm(info.path, { recursive: true, force: true });
+      fx.git(['update-ref', '-d', 'refs/heads/feature/stale']);
+
+      await expect(workspace.prepare('stale', {})).resolves.toEqual(info);
+
+      expect(fx.git(['symbolic-ref', '--short', 'HEAD'], info.path)).toBe('feature/stale');
+      expect(worktreeCount()).toBe(2);
+    });
+
+    it('should report a branch that appears after the lookup as existing, and leave it alone', async () => {
+      const { git } = await loggingGit(
+        'case "$*" in *"worktree add"*) git branch feature/race >/dev/null 2>&1 ;; esac',
+      );
+      const workspace = await open({ git });
+
+      const error = await workspace.prepare('race', {}).catch((e: unknown) => e);
+
+      expect(error).toMatchObject({ code: 'WORKSPACE_ALREADY_EXISTS', category: 'conflict' });
+      expect((error as Error).message).toContain('git branch -D feature/race');
+      expect(fx.git(['rev-parse', 'feature/race'])).toBe(fx.git(['rev-parse', 'main']));
+      expect(existsSync(join(fx.repo, '.worktrees', 'race'))).toBe(false);
+      expect(worktreeCount()).toBe(1);
     });
   });
 

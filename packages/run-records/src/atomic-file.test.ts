@@ -28,6 +28,17 @@ describe(writeFileAtomic.name, () => {
     expect(await readdir(dir)).toEqual(['run-info.yaml']);
   });
 
+  it('should create and replace the file the same way when not durable (no fsync)', async () => {
+    const path = join(dir, 'run-info.yaml');
+
+    await writeFileAtomic(path, 'one', 0o644, { durable: false });
+    await writeFileAtomic(path, 'two', 0o600, { durable: false });
+
+    expect(await readFile(path, 'utf8')).toBe('two');
+    expect((await stat(path)).mode & 0o777).toBe(0o600);
+    expect(await readdir(dir)).toEqual(['run-info.yaml']);
+  });
+
   it('should fail without a trace when the target cannot be replaced', async () => {
     const path = join(dir, 'taken');
     await mkdir(path);

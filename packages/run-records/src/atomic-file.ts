@@ -6,8 +6,17 @@ import { basename, dirname, join } from 'node:path';
  * Replaces `path` with `data` so that a reader sees either the old or the new content, never a
  * mix, and the new content survives a crash once this resolves: write a temp file in the same
  * directory, fsync it, rename it over the target, fsync the directory (so the rename is durable).
+ *
+ * `durable: false` leaves out both fsyncs: the replacement is still atomic for every reader, only
+ * not yet on disk (a power loss may lose it).
  */
-export async function writeFileAtomic(path: string, data: string | Uint8Array, mode = 0o644): Promise<void> {
+export async function writeFileAtomic(
+  path: string,
+  data: string | Uint8Array,
+  mode = 0o644,
+  options: { readonly durable?: boolean } = {},
+): Promise<void> {
+  const durable = options.durable ?? true;
   const dir = dirname(path);
   const temp = join(dir, `.${basename(path)}.${process.pid}.${randomBytes(6).toString('hex')}.tmp`);
   let handle: FileHandle | undefined;
@@ -16,7 +25,7 @@ export async function writeFileAtomic(path: string, data: string | Uint8Array, m
     await handle.writeFile(data);
     // The umask may have narrowed the mode given to open.
     await handle.chmod(mode);
-    await handle.sync();
+    if (durable) await handle.sync();
     await handle.close();
     handle = undefined;
     await rename(temp, path);
@@ -25,7 +34,7 @@ export async function writeFileAtomic(path: string, data: string | Uint8Array, m
     await rm(temp, { force: true });
     throw error;
   }
-  await syncDirectory(dir);
+  if (durable) await syncDirectory(dir);
 }
 
 async function syncDirectory(dir: string): Promise<void> {

@@ -212,8 +212,16 @@ export class RunRecords {
       throw error;
     }
     try {
-      await writeFile(paths.prompt, request.prompt, { flag: 'wx', mode: 0o644 });
-      await writeFileAtomic(paths.info, serializeRunInfo(info));
+      // Not fsynced: files of a new run directory, written just before its process starts.
+      // Recovery after a crash trusts the state store's run row, not these files; a power loss
+      // before the page cache is flushed can leave them empty or missing, which updateInfo
+      // reports (RunRecordNotFound, RunInfoCorrupt) and its callers log. Readers still never see
+      // a partial run-info.yaml (temp file + rename); later updates stay durable.
+      const written = await Promise.allSettled([
+        writeFile(paths.prompt, request.prompt, { flag: 'wx', mode: 0o644 }),
+        writeFileAtomic(paths.info, serializeRunInfo(info), 0o644, { durable: false }),
+      ]);
+      for (const result of written) if (result.status === 'rejected') throw result.reason;
     } catch (error) {
       await rm(paths.dir, { recursive: true, force: true });
       throw error;

@@ -20,6 +20,13 @@ export const MCP_CONFIG_LIMITS = {
   trackedPaths: 1_000,
 } as const;
 
+/**
+ * In `gatewayTools`: every tool the gateway serves this agent (its backend tools are only known to
+ * the gateway). The client then trusts the gateway's list; the gateway's tool policy, applied to
+ * tools/list and tools/call, is what decides.
+ */
+export const ALL_GATEWAY_TOOLS = '*';
+
 /** Where the agent reaches its gateway. Nothing here is a secret: the token stays in the env. */
 export interface GatewayEndpoint {
   /**
@@ -45,7 +52,10 @@ export interface AgentFilesInput {
    * `Bash(git *)`, `mcp__github__get_issue`): the project's list ∪ the runtime's, from fracta.yaml.
    */
   readonly allowedTools: readonly string[];
-  /** Tools the gateway serves this agent (`fracta_list`, …, and namespaced backend tools). */
+  /**
+   * Tools the gateway serves this agent (`fracta_list`, …, and namespaced backend tools) that the
+   * client may call without asking; `*` (ALL_GATEWAY_TOOLS) for every one it serves.
+   */
   readonly gatewayTools: readonly string[];
   /** The fracta section of the agent's instructions (who it is, how to use the fracta tools). */
   readonly instructions: string;
@@ -268,6 +278,7 @@ export function parseAgentFilesInput(input: AgentFilesInput): AgentFilesRequest 
     'gatewayTools',
     MCP_CONFIG_LIMITS.gatewayTools,
     (tool, i) => {
+      if (tool === ALL_GATEWAY_TOOLS) return;
       if (!GATEWAY_TOOL.test(tool) || tool.length > MCP_CONFIG_LIMITS.gatewayToolChars) {
         invalid(
           `gatewayTools[${i}] ${shown(tool)} is not a valid gateway tool name: use 1-${MCP_CONFIG_LIMITS.gatewayToolChars} letters, digits, '_' or '-' (the clients add their own prefix, and the model APIs allow 64 characters)`,

@@ -133,6 +133,32 @@ describe(writeAgentFiles.name, () => {
     });
   });
 
+  it('should let the client call every tool the gateway serves when gatewayTools has *', () => {
+    const all = { gatewayTools: ['fracta_set_intent', '*'] };
+    const claude = writeAgentFiles(input('claude', all));
+    const settings = JSON.parse(
+      claude.files.find((file) => file.path === '.claude/settings.local.json')?.content ?? '{}',
+    ) as { permissions: { allow: string[] } };
+    expect(settings.permissions.allow).toEqual(
+      expect.arrayContaining(['mcp__fracta', 'mcp__fracta__fracta_set_intent']),
+    );
+    const codex = writeAgentFiles(input('codex', all));
+    expect(codex.extraArgs).toEqual(
+      expect.arrayContaining(['mcp_servers.fracta.default_tools_approval_mode="approve"']),
+    );
+    expect(codex.files.find((file) => file.path === '.codex/config.toml')?.content).toContain(
+      'default_tools_approval_mode = "approve"',
+    );
+    const opencode = writeAgentFiles(input('opencode', all));
+    const config = JSON.parse(
+      opencode.files.find((file) => file.path === 'opencode.json')?.content ?? '{}',
+    ) as {
+      permission: Record<string, unknown>;
+    };
+    expect(config.permission['fracta_*']).toBe('allow');
+    expect(config.permission.fracta_fracta_set_intent).toBe('allow');
+  });
+
   it('should write nothing for the command runtime', () => {
     expect(writeAgentFiles(input('command'))).toEqual({
       files: [],

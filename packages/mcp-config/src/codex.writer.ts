@@ -1,6 +1,7 @@
 import { stringify } from 'smol-toml';
 
 import {
+  ALL_GATEWAY_TOOLS,
   type AgentFiles,
   type AgentFilesRequest,
   FRACTA_SERVER_NAME,
@@ -33,11 +34,14 @@ export function writeCodexFiles(request: AgentFilesRequest): AgentFiles {
   const { gateway, existing, tracked } = request;
   const files: WorkspaceFile[] = [];
   const notes: string[] = [];
-  const tools = Object.fromEntries(request.gatewayTools.map((tool) => [tool, { approval_mode: 'approve' }]));
+  const all = request.gatewayTools.includes(ALL_GATEWAY_TOOLS);
+  const named = request.gatewayTools.filter((tool) => tool !== ALL_GATEWAY_TOOLS);
+  const tools = Object.fromEntries(named.map((tool) => [tool, { approval_mode: 'approve' }]));
   const entry = {
     url: gateway.url,
     bearer_token_env_var: gateway.tokenEnvVar,
-    ...(request.gatewayTools.length > 0 ? { tools } : {}),
+    ...(all ? { default_tools_approval_mode: 'approve' } : {}),
+    ...(named.length > 0 ? { tools } : {}),
   };
 
   const key = `mcp_servers.${FRACTA_SERVER_NAME}`;
@@ -46,7 +50,8 @@ export function writeCodexFiles(request: AgentFilesRequest): AgentFiles {
     `${key}.url=${tomlString(gateway.url)}`,
     '-c',
     `${key}.bearer_token_env_var=${tomlString(gateway.tokenEnvVar)}`,
-    ...request.gatewayTools.flatMap((tool) => ['-c', `${key}.tools.${tool}.approval_mode="approve"`]),
+    ...(all ? ['-c', `${key}.default_tools_approval_mode="approve"`] : []),
+    ...named.flatMap((tool) => ['-c', `${key}.tools.${tool}.approval_mode="approve"`]),
   ];
 
   if (tracked.has(CONFIG_TOML)) {

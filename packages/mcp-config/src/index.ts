@@ -1,4 +1,5 @@
 export {
+  ALL_GATEWAY_TOOLS,
   type AgentFiles,
   type AgentFilesInput,
   FRACTA_SERVER_NAME,

@@ -1,4 +1,4 @@
-import { FRACTA_SERVER_NAME } from './agent-files.input.js';
+import { ALL_GATEWAY_TOOLS, FRACTA_SERVER_NAME } from './agent-files.input.js';
 
 /**
  * Claude Code tools an agent needs to work in its own workspace without asking, whatever
@@ -9,9 +9,9 @@ export const CLAUDE_BASELINE_TOOLS: readonly string[] = ['Read', 'Edit', 'Write'
 
 const CLAUDE_FRACTA_PREFIX = `mcp__${FRACTA_SERVER_NAME}__`;
 
-/** Claude's name for a gateway tool, as used in permission rules. */
+/** Claude's name for a gateway tool, as used in permission rules (`*`: the whole server). */
 export function claudeGatewayTool(tool: string): string {
-  return `${CLAUDE_FRACTA_PREFIX}${tool}`;
+  return tool === ALL_GATEWAY_TOOLS ? `mcp__${FRACTA_SERVER_NAME}` : `${CLAUDE_FRACTA_PREFIX}${tool}`;
 }
 
 /** True for a Claude rule about fracta's own server (fracta writes those, so it may drop them). */
@@ -19,7 +19,7 @@ export function isClaudeFractaRule(rule: string): boolean {
   return rule === `mcp__${FRACTA_SERVER_NAME}` || rule.startsWith(CLAUDE_FRACTA_PREFIX);
 }
 
-/** opencode's name for a gateway tool: `<server>_<tool>`, also its permission key. */
+/** opencode's name for a gateway tool: `<server>_<tool>`, also its permission key (`*`: a wildcard key). */
 export function opencodeGatewayTool(tool: string): string {
   return `${FRACTA_SERVER_NAME}_${tool}`;
 }

@@ -12,7 +12,7 @@ import { promisify } from 'node:util';
 
 import { FRACTA_AGENT_TOOLS } from '@fracta/api-contract';
 import { type Agent } from '@fracta/domain';
-import { workspaceFilePaths, writeAgentFiles } from '@fracta/mcp-config';
+import { ALL_GATEWAY_TOOLS, workspaceFilePaths, writeAgentFiles } from '@fracta/mcp-config';
 import { Injectable } from '@nestjs/common';
 
 import { AppConfig } from '../config.js';
@@ -92,7 +92,8 @@ export class WorkspaceFilesService {
         tokenEnvVar: 'FRACTA_GATEWAY_TOKEN',
       },
       allowedTools: this.config.agents.runtimes[agent.runtime].allowedTools,
-      gatewayTools: FRACTA_AGENT_TOOLS,
+      // Every tool the gateway lists may be called without asking: the gateway's policy decides.
+      gatewayTools: [...FRACTA_AGENT_TOOLS, ALL_GATEWAY_TOOLS],
       instructions: agentInstructions(agent),
       existing,
       tracked,

@@ -3,7 +3,18 @@
  * durable (the missions table is the durable record; the dispatcher re-enqueues open missions at
  * start-up). Cancelling a pending mission drops it; cancelling a running one aborts its lease.
  */
-import { MissionQueue, toError, type Mission, type MissionHandler } from '@fracta/domain';
+import { DomainError, MissionQueue, toError, type Mission, type MissionHandler } from '@fracta/domain';
+
+/** The lease signal's reasons, with the codes every queue adapter uses (see the pg-boss queue). */
+class MissionCancelledError extends DomainError {
+  readonly code = 'MISSION_CANCELLED';
+  readonly category = 'conflict';
+}
+
+class QueueStoppedError extends DomainError {
+  readonly code = 'QUEUE_STOPPED';
+  readonly category = 'transient';
+}
 
 interface Running {
   readonly mission: Mission;
@@ -34,7 +45,10 @@ export class MemoryMissionQueue extends MissionQueue {
   /** Stops dispatching and aborts the running handlers' leases; resolves when they have returned. */
   override async stop(): Promise<void> {
     this.#stopped = true;
-    for (const running of this.#running.values()) running.abort.abort(new Error('queue stopped'));
+    for (const running of this.#running.values())
+      running.abort.abort(
+        new QueueStoppedError(`the queue stopped before mission ${running.mission.id} ended`),
+      );
     if (this.#running.size === 0) return;
     await new Promise<void>((resolve) => {
       this.#idle = resolve;
@@ -58,7 +72,7 @@ export class MemoryMissionQueue extends MissionQueue {
     }
     const running = this.#running.get(missionId);
     if (running === undefined) return Promise.resolve(false);
-    running.abort.abort(new Error('mission cancelled'));
+    running.abort.abort(new MissionCancelledError(`mission ${missionId} was cancelled`));
     return Promise.resolve(true);
   }
 

@@ -60,6 +60,14 @@ const LIVE_UPDATE_MS = 1_000;
 /** Tool-call events recorded per run at most (a looping agent must not flood the log). */
 const MAX_TOOL_EVENTS = 500;
 
+/** Why a lease's signal aborted: QUEUE_STOPPED, MISSION_CANCELLED, MISSION_LEASE_LOST (the queue port's reasons). */
+function abortCode(signal: AbortSignal): string {
+  const reason: unknown = signal.reason;
+  return typeof reason === 'object' && reason !== null && 'code' in reason && typeof reason.code === 'string'
+    ? reason.code
+    : 'QUEUE_STOPPED';
+}
+
 export function hashToken(token: string): string {
   return createHash('sha256').update(token).digest('hex');
 }
@@ -71,6 +79,12 @@ export function serializeHandle(handle: RuntimeHandle): string {
 export function parseHandle(text: string): RuntimeHandle {
   const colon = text.indexOf(':');
   return { backend: text.slice(0, colon), id: text.slice(colon + 1) };
+}
+
+/** Waits for all of `work` to settle, then throws the first failure (in `work`'s order), if any. */
+async function settleAll(work: readonly Promise<unknown>[]): Promise<void> {
+  const results = await Promise.allSettled(work);
+  for (const result of results) if (result.status === 'rejected') throw result.reason;
 }
 
 function addUsage(previous: TokenUsage | null, run: TokenUsage | null): TokenUsage | null {
@@ -211,35 +225,39 @@ export class RunExecutor {
         extraArgs:
           agent.runtime === 'command' ? (argv?.slice(1) ?? []) : [...files.extraArgs, ...settings.args],
       });
-      run = await this.runs.create({
-        id: runId,
-        agent: agent.name,
-        kind: mission.runKind,
-        startedAt,
-        dir: paths.dir,
-      });
-      await this.records.createRun({
-        agent: agent.name,
-        runId,
-        prompt,
-        info: {
-          runtime: agent.runtime,
-          command: [line.command, ...line.args],
-          cwd: agent.workspacePath,
-          started_at: startedAt.toISOString(),
-        },
-      });
+      const cwd = agent.workspacePath;
       const token = randomToken();
-      await this.credentials.issue({
-        id: this.ids.next('credential'),
-        agent: agent.name,
-        tokenHash: hashToken(token),
-        createdAt: startedAt,
-        expiresAt: null,
-      });
       // Each agent its own temp directory: the CLIs leave sockets, probes and caches in it.
       const tmp = join(this.records.agentDir(agent.name), 'tmp');
-      await mkdir(tmp, { recursive: true, mode: 0o700 });
+      // Side by side, all settled before anything goes on (or startFailed cleans up): the run row,
+      // then its run directory (never a directory without its row); the gateway token (revoked by
+      // startFailed whatever else failed); the temp directory.
+      await settleAll([
+        this.runs
+          .create({ id: runId, agent: agent.name, kind: mission.runKind, startedAt, dir: paths.dir })
+          .then(async (created) => {
+            run = created;
+            await this.records.createRun({
+              agent: agent.name,
+              runId,
+              prompt,
+              info: {
+                runtime: agent.runtime,
+                command: [line.command, ...line.args],
+                cwd,
+                started_at: startedAt.toISOString(),
+              },
+            });
+          }),
+        this.credentials.issue({
+          id: this.ids.next('credential'),
+          agent: agent.name,
+          tokenHash: hashToken(token),
+          createdAt: startedAt,
+          expiresAt: null,
+        }),
+        mkdir(tmp, { recursive: true, mode: 0o700 }),
+      ]);
       const env = buildAgentEnv({
         runtime: agent.runtime,
         hostEnv: this.config.hostEnv,
@@ -351,10 +369,28 @@ export class RunExecutor {
     try {
       exit = await this.backend.wait(handle, signal);
     } catch (error) {
-      await follower.finish().catch(() => undefined);
-      live.stop();
-      if (signal.aborted) return; // the control plane is shutting down: the process lives on
-      throw error;
+      if (!signal.aborted) {
+        await follower.finish().catch(() => undefined);
+        live.stop();
+        throw error;
+      }
+      const reason = abortCode(signal);
+      if (reason === 'QUEUE_STOPPED') {
+        // Shutting down: the process lives on, and the next start adopts it.
+        await follower.finish().catch(() => undefined);
+        live.stop();
+        return;
+      }
+      // Cancelled (a kill, from any control plane), or the lease was lost (another worker may run
+      // the mission now): the process must not run on. A cancelled run is still recorded here.
+      await this.backend.stop(handle, this.config.stopGraceMs);
+      if (reason === 'MISSION_LEASE_LOST') {
+        await follower.finish().catch(() => undefined);
+        live.stop();
+        this.logger.warn('run abandoned: lease lost', { agent: agent.name, run: run.id });
+        return;
+      }
+      exit = await this.backend.wait(handle);
     }
     await follower.finish();
     live.stop();

@@ -102,6 +102,7 @@ const commandResponse = z.looseObject({
 
 const OPEN_JOB_STATES = new Set(['created', 'retry', 'active']);
 const SETTLE_BACKOFF_MS = { first: 200, max: 2_000 } as const;
+const COMPLETE_BATCH_MAX = 500;
 const THROTTLE_MS = 5_000;
 
 /** A LISTEN channel name derived from `text` (channels are database-global, ≤ 63 bytes). */
@@ -128,6 +129,8 @@ export class PgBossMissionQueue extends MissionQueue {
   readonly #deliveries = new Map<string, Delivery>();
   readonly #runs = new Set<Promise<void>>();
   readonly #throttled = new Map<string, { at: number; suppressed: number }>();
+  readonly #completions: { job: JobAttempt; resolve: () => void; reject: (error: unknown) => void }[] = [];
+  #completing = false;
 
   #boss: PgBoss | null = null;
   #listeners: ListenHandle[] = [];
@@ -497,7 +500,7 @@ export class PgBossMissionQueue extends MissionQueue {
     }
     const { queue } = this.#options;
     if (thrown === null) {
-      await this.#settle(delivery, 'complete', () => boss.complete(queue, delivery.job));
+      await this.#settle(delivery, 'complete', () => this.#complete(boss, delivery.job));
       return;
     }
     const error = toError(thrown.error);
@@ -519,6 +522,43 @@ export class PgBossMissionQueue extends MissionQueue {
         ? boss.fail(queue, delivery.job, output)
         : this.#failForGood(boss, delivery.job, output),
     );
+  }
+
+  /**
+   * Completes `job` together with every other completion that comes in while one is on its way:
+   * one fenced statement for all of them, so a busy worker pays one round trip per batch, not per
+   * mission. Resolves or rejects with the statement that carried it.
+   */
+  #complete(boss: PgBoss, job: JobAttempt): Promise<void> {
+    return new Promise<void>((resolve, reject) => {
+      this.#completions.push({ job, resolve, reject });
+      this.#flushCompletions(boss);
+    });
+  }
+
+  #flushCompletions(boss: PgBoss): void {
+    if (this.#completing || this.#completions.length === 0) return;
+    this.#completing = true;
+    void this.#completeBatch(boss).finally(() => {
+      this.#completing = false;
+      this.#flushCompletions(boss);
+    });
+  }
+
+  async #completeBatch(boss: PgBoss): Promise<void> {
+    // One turn of the event loop first: handlers that end together complete together.
+    await new Promise<void>((resolve) => setImmediate(resolve));
+    const batch = this.#completions.splice(0, COMPLETE_BATCH_MAX);
+    try {
+      await boss.complete(
+        this.#options.queue,
+        batch.map((entry) => entry.job),
+      );
+    } catch (error) {
+      for (const entry of batch) entry.reject(error);
+      return;
+    }
+    for (const entry of batch) entry.resolve();
   }
 
   /** Back to the queue for another worker (counts as one retry). */

@@ -8,7 +8,7 @@
 import type { Mission, MissionLease, MissionQueue } from '@fracta/domain';
 import { afterEach, describe, expect, it } from '@jest/globals';
 
-export interface ContractQueue {
+interface ContractQueue {
   readonly queue: MissionQueue;
   /** What the queue reported through its onError hook. */
   readonly errors: readonly { readonly mission: Mission; readonly error: Error }[];

@@ -185,7 +185,7 @@ export interface StartRow {
   readonly at: Date;
 }
 
-export interface ResultRow {
+interface ResultRow {
   readonly mission_id: string;
   readonly attempt: number;
   readonly worker: string;

@@ -1,4 +1,5 @@
 import { randomBytes } from 'node:crypto';
+import { lstatSync } from 'node:fs';
 import { appendFile, cp, lstat, mkdir, readFile, rm, stat } from 'node:fs/promises';
 import { basename, dirname, join, resolve } from 'node:path';
 
@@ -194,11 +195,8 @@ export class GitWorktreeWorkspace extends WorkspaceProvider {
       this.assertBranchName(base, 'base branch');
       const refs = repo.refFiles ? new RefFiles(repo.commonDir) : null;
       const path = this.agentPath(repo, agent);
-      const [baseRef, agentRef, pathTaken] = await Promise.all([
-        refs?.branch(base) ?? null,
-        refs?.branch(branch) ?? null,
-        pathExists(path),
-      ]);
+      const baseRef = refs?.branch(base) ?? null;
+      const agentRef = refs?.branch(branch) ?? null;
       // Not found in the files (or they could not tell): git decides, on what is the error path.
       const baseSha = baseRef?.state === 'found' ? baseRef.sha : await this.resolveBranch(repo, base);
       if (baseSha === null) throw new WorkspaceBaseBranchNotFoundError(base, await this.someBranches(repo));
@@ -207,7 +205,8 @@ export class GitWorktreeWorkspace extends WorkspaceProvider {
         agentRef?.state === 'found' ||
         (agentRef?.state !== 'absent' && (await this.resolveBranch(repo, branch)) !== null);
       if (taken) throw this.branchTaken(agent, branch);
-      if (pathTaken) {
+      // Synchronous like the ref reads (see RefFiles): one lstat on the critical path.
+      if (lstatSync(path, { throwIfNoEntry: false }) !== undefined) {
         throw new WorkspaceAlreadyExistsError(
           agent,
           `directory ${path}`,
@@ -333,7 +332,7 @@ export class GitWorktreeWorkspace extends WorkspaceProvider {
   }
 
   private async currentBranch(repo: RepoFacts): Promise<string> {
-    const fromFile = repo.refFiles ? await readHead(repo.gitDir) : { state: 'unknown' as const };
+    const fromFile = repo.refFiles ? readHead(repo.gitDir) : { state: 'unknown' as const };
     if (fromFile.state === 'branch') return fromFile.name;
     if (fromFile.state === 'detached') throw new WorkspaceBaseBranchRequiredError(repo.top);
     const head = await this.git.run(repo.top, ['symbolic-ref', '--quiet', '--short', 'HEAD'], {

@@ -55,38 +55,38 @@ describe(RefFiles.name, () => {
     await writeFile(join(dir, 'refs', 'heads', 'main'), `${A}\n`);
     await writeFile(join(dir, 'packed-refs'), `${B} refs/heads/main\n${B} refs/heads/feature/p\n`);
     const refs = new RefFiles(dir);
-    expect(await refs.branch('main')).toEqual({ state: 'found', sha: A });
-    expect(await refs.branch('feature/p')).toEqual({ state: 'found', sha: B });
-    expect(await refs.branch('feature/none')).toEqual({ state: 'absent' });
+    expect(refs.branch('main')).toEqual({ state: 'found', sha: A });
+    expect(refs.branch('feature/p')).toEqual({ state: 'found', sha: B });
+    expect(refs.branch('feature/none')).toEqual({ state: 'absent' });
     // refs/heads/feature is a directory of branches, not a branch
-    expect(await refs.branch('feature')).toEqual({ state: 'absent' });
+    expect(refs.branch('feature')).toEqual({ state: 'absent' });
   });
 
-  it('should say absent without packed-refs', async () => {
-    expect(await new RefFiles(dir).branch('main')).toEqual({ state: 'absent' });
+  it('should say absent without packed-refs', () => {
+    expect(new RefFiles(dir).branch('main')).toEqual({ state: 'absent' });
   });
 
   it('should leave symbolic, malformed and non-file refs to git (unknown)', async () => {
     await writeFile(join(dir, 'refs', 'heads', 'alias'), 'ref: refs/heads/main\n');
     await writeFile(join(dir, 'refs', 'heads', 'broken'), 'not an id\n');
     const refs = new RefFiles(dir);
-    expect(await refs.branch('alias')).toEqual({ state: 'unknown' });
-    expect(await refs.branch('broken')).toEqual({ state: 'unknown' });
+    expect(refs.branch('alias')).toEqual({ state: 'unknown' });
+    expect(refs.branch('broken')).toEqual({ state: 'unknown' });
   });
 
   it('should leave a repository whose refs/heads is a file (reftable) to git', async () => {
     await rm(join(dir, 'refs', 'heads'), { recursive: true });
     await writeFile(join(dir, 'refs', 'heads'), 'this repository uses the reftable format\n');
-    expect(await new RefFiles(dir).branch('main')).toEqual({ state: 'unknown' });
+    expect(new RefFiles(dir).branch('main')).toEqual({ state: 'unknown' });
   });
 
   it('should read packed-refs once per instance', async () => {
     await writeFile(join(dir, 'packed-refs'), `${A} refs/heads/one\n`);
     const refs = new RefFiles(dir);
-    expect(await refs.branch('one')).toEqual({ state: 'found', sha: A });
+    expect(refs.branch('one')).toEqual({ state: 'found', sha: A });
     await writeFile(join(dir, 'packed-refs'), `${A} refs/heads/two\n`);
-    expect(await refs.branch('two')).toEqual({ state: 'absent' });
-    expect(await new RefFiles(dir).branch('two')).toEqual({ state: 'found', sha: A });
+    expect(refs.branch('two')).toEqual({ state: 'absent' });
+    expect(new RefFiles(dir).branch('two')).toEqual({ state: 'found', sha: A });
   });
 });
 
@@ -111,10 +111,10 @@ describe(readHead.name, () => {
     ['garbage\n', { state: 'unknown' }],
   ])('should read HEAD %j', async (content, expected) => {
     await writeFile(join(dir, 'HEAD'), content);
-    expect(await readHead(dir)).toEqual(expected);
+    expect(readHead(dir)).toEqual(expected);
   });
 
-  it('should say unknown without a HEAD file', async () => {
-    expect(await readHead(join(dir, 'missing'))).toEqual({ state: 'unknown' });
+  it('should say unknown without a HEAD file', () => {
+    expect(readHead(join(dir, 'missing'))).toEqual({ state: 'unknown' });
   });
 });

@@ -9,8 +9,13 @@
  * such as reftable, leaves `refs/heads` a plain file and HEAD pointing at `refs/heads/.invalid`).
  * Only use names checked with isValidBranchName (no `..`, no leading `.`), so that a name never
  * leaves `refs/heads`.
+ *
+ * The reads are synchronous on purpose: a few tiny files in the git directory, tens of
+ * microseconds each from the page cache, on the spawn's critical path, where each asynchronous
+ * read costs four thread-pool round trips (open, fstat, read, close) and the git process each
+ * replaces blocked the event loop longer, for its fork.
  */
-import { readFile } from 'node:fs/promises';
+import { readFileSync } from 'node:fs';
 import { join } from 'node:path';
 
 export type BranchLookup =
@@ -29,9 +34,9 @@ const OBJECT_ID = /^(?:[0-9a-f]{40}|[0-9a-f]{64})$/;
 const UNKNOWN = { state: 'unknown' } as const;
 const ABSENT = { state: 'absent' } as const;
 
-async function readOptional(path: string): Promise<{ text: string } | { code: string }> {
+function readOptional(path: string): { text: string } | { code: string } {
   try {
-    return { text: await readFile(path, 'utf8') };
+    return { text: readFileSync(path, 'utf8') };
   } catch (error) {
     return { code: (error as NodeJS.ErrnoException).code ?? 'EUNKNOWN' };
   }
@@ -54,20 +59,19 @@ export function findPackedRef(packed: string, ref: string): string | null {
  * make one per operation (a prepare), not one per repository: refs change between operations.
  */
 export class RefFiles {
-  #packed: Promise<{ text: string } | { code: string }> | null = null;
+  #packed: { text: string } | { code: string } | null = null;
 
   constructor(private readonly commonDir: string) {}
 
-  async branch(name: string): Promise<BranchLookup> {
-    const loose = await readOptional(join(this.commonDir, 'refs', 'heads', ...name.split('/')));
+  branch(name: string): BranchLookup {
+    const loose = readOptional(join(this.commonDir, 'refs', 'heads', ...name.split('/')));
     if ('text' in loose) {
       const id = loose.text.trim();
       return OBJECT_ID.test(id) ? { state: 'found', sha: id } : UNKNOWN;
     }
     // EISDIR: refs/heads/<name> is a directory of other branches (<name>/x), so no loose ref here.
     if (loose.code !== 'ENOENT' && loose.code !== 'EISDIR') return UNKNOWN;
-    this.#packed ??= readOptional(join(this.commonDir, 'packed-refs'));
-    const packed = await this.#packed;
+    const packed = (this.#packed ??= readOptional(join(this.commonDir, 'packed-refs')));
     if ('code' in packed) return packed.code === 'ENOENT' ? ABSENT : UNKNOWN;
     const id = findPackedRef(packed.text, `refs/heads/${name}`);
     return id === null ? ABSENT : { state: 'found', sha: id };
@@ -75,8 +79,8 @@ export class RefFiles {
 }
 
 /** The branch a worktree is on, from HEAD in its git directory (`git rev-parse --git-dir`). */
-export async function readHead(gitDir: string): Promise<HeadState> {
-  const head = await readOptional(join(gitDir, 'HEAD'));
+export function readHead(gitDir: string): HeadState {
+  const head = readOptional(join(gitDir, 'HEAD'));
   if (!('text' in head)) return UNKNOWN;
   const text = head.text.trim();
   if (OBJECT_ID.test(text)) return { state: 'detached' };

@@ -114,6 +114,17 @@ describe(RunRecords.name, () => {
     expect(await readFile(records.runPaths('a', 'r-1').prompt, 'utf8')).toBe('first');
   });
 
+  it('should refuse a run whose directory is taken by a file, and leave the file alone', async () => {
+    const { dir } = records.runPaths('a', 'r-1');
+    await mkdir(join(dir, '..'), { recursive: true });
+    await writeFile(dir, 'not a run');
+
+    const error = await failure(records.createRun({ agent: 'a', runId: 'r-1', prompt: 'p', info: init }));
+
+    expect(error).toMatchObject({ code: 'RUN_RECORD_EXISTS', category: 'conflict' });
+    expect(await readFile(dir, 'utf8')).toBe('not a run');
+  });
+
   it.each([
     ['a relative cwd', { ...init, cwd: 'work' }, 'cwd'],
     ['an empty command', { ...init, command: [] }, 'command'],

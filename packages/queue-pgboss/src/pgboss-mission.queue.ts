@@ -131,6 +131,8 @@ export class PgBossMissionQueue extends MissionQueue {
   readonly #throttled = new Map<string, { at: number; suppressed: number }>();
   readonly #completions: { job: JobAttempt; resolve: () => void; reject: (error: unknown) => void }[] = [];
   #completing = false;
+  /** Deliveries whose handler has not returned yet: what `concurrency` bounds. */
+  #handling = 0;
 
   #boss: PgBoss | null = null;
   #listeners: ListenHandle[] = [];
@@ -413,7 +415,8 @@ export class PgBossMissionQueue extends MissionQueue {
       const boss = this.#boss;
       const handler = this.#handler;
       if (boss === null || handler === null) return;
-      const free = this.#concurrency - this.#deliveries.size;
+      // A slot frees when its handler returns; settling the outcome does not hold it.
+      const free = this.#concurrency - this.#handling;
       if (free > 0 && this.#more) {
         this.#more = false;
         const asked = Math.min(free, fetchBatchMax);
@@ -451,12 +454,14 @@ export class PgBossMissionQueue extends MissionQueue {
     };
     const key = `${job.id}:${String(job.retryCount)}`;
     this.#deliveries.set(key, delivery);
+    this.#handling += 1;
     if (this.#halt.signal.aborted) this.#end(delivery, 'stop');
     const run = this.#run(boss, handler, delivery, parsed)
       .catch((error: unknown) => {
         this.#logger.error('mission delivery failed', { job: job.id, err: toError(error) });
       })
       .finally(() => {
+        this.#handlerReturned(delivery);
         delivery.settled = true;
         this.#deliveries.delete(key);
         this.#runs.delete(run);
@@ -467,6 +472,7 @@ export class PgBossMissionQueue extends MissionQueue {
 
   async #run(boss: PgBoss, handler: MissionHandler, delivery: Delivery, parsed: WireResult): Promise<void> {
     if (!parsed.ok) {
+      this.#handlerReturned(delivery);
       this.#logger.error('mission job rejected: its data is not a mission', {
         job: delivery.job.id,
         problem: parsed.problem,
@@ -484,7 +490,7 @@ export class PgBossMissionQueue extends MissionQueue {
         thrown = { error };
       }
     }
-    delivery.returned = true;
+    this.#handlerReturned(delivery);
     if (delivery.abandoned) return;
     switch (delivery.ended) {
       case 'cancel':
@@ -559,6 +565,13 @@ export class PgBossMissionQueue extends MissionQueue {
       return;
     }
     for (const entry of batch) entry.resolve();
+  }
+
+  #handlerReturned(delivery: Delivery): void {
+    if (delivery.returned) return;
+    delivery.returned = true;
+    this.#handling -= 1;
+    this.#doorbell.ring();
   }
 
   /** Back to the queue for another worker (counts as one retry). */

@@ -234,9 +234,9 @@ export class PgBossMissionQueue extends MissionQueue {
     return Promise.resolve();
   }
 
-  /** Missions whose handlers run in this process (for metrics and tests). */
+  /** Missions whose handlers run in this process now (for metrics and tests). */
   get runningCount(): number {
-    return this.#deliveries.size;
+    return this.#handling;
   }
 
   // ------------------------------------------------------------------ lifecycle

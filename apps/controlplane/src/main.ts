@@ -1,9 +1,11 @@
 #!/usr/bin/env node
 /**
  * Composition root: fracta.yaml → token → state store → adapters (process backend, workspaces,
- * run records, queue) → HTTP server, and an orderly shutdown on SIGTERM/SIGINT that leaves agent
- * processes running (the next start adopts them). Every start-up failure is one line naming the
- * fix, with an exit code by kind: 2 bad config, 3 store unavailable, 4 address in use.
+ * run records, queue) → HTTP server (and, in local mode, the gateway child), with an orderly
+ * shutdown on SIGTERM/SIGINT that leaves agent processes running (the next start adopts them).
+ * FRACTA_ROLE=worker (`fracta worker`) runs queued missions only, without HTTP.
+ * Every start-up failure is one line naming the fix, with an exit code by kind: 2 bad config,
+ * 3 store unavailable, 4 address in use.
  */
 import 'reflect-metadata';
 
@@ -17,12 +19,14 @@ import { openStore } from '@fracta/store-typeorm';
 
 import { createAdapters } from './adapters.js';
 import { loadOrCreateToken, toAppConfig } from './config.js';
-import { findGatewayEntry, GatewaySupervisor } from './gateway/gateway-supervisor.js';
+import { superviseGateway, type GatewaySupervisor } from './gateway/gateway-supervisor.js';
 import { createApp } from './http/create-app.js';
 import { randomToken, SystemClock, TimestampIdGenerator } from './system.js';
 
+const role = process.env.FRACTA_ROLE === 'worker' ? 'worker' : 'controlplane';
+
 function fail(message: string, code: number): never {
-  process.stderr.write(`fracta controlplane: ${message}\n`);
+  process.stderr.write(`fracta ${role}: ${message}\n`);
   process.exit(code);
 }
 
@@ -33,6 +37,12 @@ try {
   if (error instanceof ConfigError) fail(error.message, 2);
   throw error;
 }
+if (role === 'worker' && loaded.config.runtime.queue.backend !== 'postgres') {
+  fail(
+    'a worker takes missions from the postgres queue: set runtime.queue.backend: postgres (local mode runs its workers inside the control plane)',
+    2,
+  );
+}
 
 const token =
   loaded.config.control_plane_api.token ?? (await loadOrCreateToken(loaded.projectRoot, randomToken));
@@ -42,13 +52,19 @@ const config = toAppConfig({
   token,
   env: process.env,
 });
-const logger = createPinoLogger({ level: config.log.level, name: 'controlplane' });
+const logger = createPinoLogger({ level: config.log.level, name: role });
 
 const store = await openStore(config.store).catch((error: unknown) =>
   fail(isDomainError(error) ? error.message : String(error), 3),
 );
 const clock = new SystemClock();
-const adapters = createAdapters(config, clock, logger);
+let adapters;
+try {
+  adapters = createAdapters(config, clock, logger);
+} catch (error) {
+  await store.close();
+  fail(isDomainError(error) ? error.message : String(error), 2);
+}
 const app = await createApp({
   config,
   store,
@@ -58,69 +74,14 @@ const app = await createApp({
   ...adapters,
   pino: toPino(logger),
 });
-
-try {
-  await app.listen({ host: config.http.host, port: config.http.port });
-} catch (error) {
-  await app.close().catch(() => undefined);
-  await store.close();
-  if ((error as { code?: string }).code === 'EADDRINUSE') {
-    fail(
-      `${config.http.host}:${config.http.port} is already in use: stop what listens there (fracta controlplane status), or set control_plane_api.listen in fracta.yaml`,
-      4,
-    );
-  }
-  throw error;
-}
-
-/** The port actually bound (control_plane_api.listen may say 0). */
-function boundPort(): number {
-  const address = app.getHttpServer().address();
-  return typeof address === 'object' && address !== null ? address.port : config.http.port;
-}
-
-// Local mode: the agent gateway runs as this process's child, restarted when it dies.
-let gateway: GatewaySupervisor | null = null;
-if (config.fracta.gateway.managed && config.fracta.runtime.backend === 'local') {
-  const entry = findGatewayEntry(process.env);
-  if (entry === null) {
-    logger.warn(
-      'gateway not started: its app is not installed beside the control plane (set FRACTA_GATEWAY_ENTRY, or gateway.managed: false)',
-    );
-  } else {
-    const env: Record<string, string> = {};
-    for (const [key, value] of Object.entries(process.env)) if (value !== undefined) env[key] = value;
-    const host = ['0.0.0.0', '::'].includes(config.http.host) ? '127.0.0.1' : config.http.host;
-    gateway = new GatewaySupervisor({
-      entry,
-      env: {
-        ...env,
-        CONTROL_PLANE_URL: `http://${host.includes(':') ? `[${host}]` : host}:${boundPort()}`,
-        CONTROL_PLANE_TOKEN: token,
-        ...(loaded.path === undefined ? {} : { FRACTA_CONFIG: loaded.path }),
-      },
-      cwd: config.projectRoot,
-      logFile: join(config.projectRoot, '.fracta', 'logs', 'gateway.log'),
-      logger: logger.child({ component: 'gateway-supervisor' }),
-    });
-    gateway.start();
-  }
-}
-
 const pidFile = join(config.projectRoot, '.fracta', 'controlplane.pid');
-await writeFile(pidFile, `${process.pid}\n`, { mode: 0o600 });
-logger.info('controlplane listening', {
-  host: config.http.host,
-  port: config.http.port,
-  store: config.store.kind,
-  maxConcurrent: config.reaper.maxConcurrent,
-});
+let gateway: GatewaySupervisor | null = null;
 
 let stopping = false;
 async function shutdown(signal: string): Promise<void> {
   if (stopping) return;
   stopping = true;
-  logger.info('controlplane stopping', { signal });
+  logger.info(`${role} stopping`, { signal });
   try {
     await gateway?.stop();
     await app.close();
@@ -128,8 +89,48 @@ async function shutdown(signal: string): Promise<void> {
     logger.error('shutdown incomplete', { err: toError(error) });
   }
   await store.close();
-  await rm(pidFile, { force: true });
+  if (role === 'controlplane') await rm(pidFile, { force: true });
   process.exit(0);
 }
 process.once('SIGTERM', () => void shutdown('SIGTERM'));
 process.once('SIGINT', () => void shutdown('SIGINT'));
+
+if (role === 'worker') {
+  await app.init();
+  logger.info('worker running', { store: config.store.kind, workers: config.fracta.runtime.queue.workers });
+} else {
+  try {
+    await app.listen({ host: config.http.host, port: config.http.port });
+  } catch (error) {
+    await app.close().catch(() => undefined);
+    await store.close();
+    if ((error as { code?: string }).code === 'EADDRINUSE') {
+      fail(
+        `${config.http.host}:${config.http.port} is already in use: stop what listens there (fracta controlplane status), or set control_plane_api.listen in fracta.yaml`,
+        4,
+      );
+    }
+    throw error;
+  }
+  const address = app.getHttpServer().address();
+  const port = typeof address === 'object' && address !== null ? address.port : config.http.port;
+  if (config.fracta.gateway.managed && config.fracta.runtime.backend === 'local') {
+    gateway = superviseGateway({
+      env: process.env,
+      controlPlaneHost: config.http.host,
+      controlPlanePort: port,
+      token,
+      configPath: loaded.path,
+      projectRoot: config.projectRoot,
+      logger,
+    });
+  }
+  await writeFile(pidFile, `${process.pid}\n`, { mode: 0o600 });
+  logger.info('controlplane listening', {
+    host: config.http.host,
+    port,
+    store: config.store.kind,
+    queue: config.fracta.runtime.queue.backend,
+    maxConcurrent: config.reaper.maxConcurrent,
+  });
+}

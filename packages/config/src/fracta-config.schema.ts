@@ -107,9 +107,16 @@ const runtimeSchema = z
     queue: z
       .strictObject({
         backend: z.enum(['memory', 'postgres']).default('memory'),
-        workers: z.int().positive().default(2),
-        /** Milliseconds after which a claimed job whose worker went silent is handed out again. */
-        lease_timeout: durationSchema({ positive: true }).prefault('30m'),
+        /**
+         * Missions one process runs at once with the postgres queue (local mode: reaper.max_concurrent);
+         * 0: the control plane runs none itself (only `fracta worker` processes do).
+         */
+        workers: z.int().nonnegative().default(2),
+        /**
+         * Postgres queue: how long a worker may go without a heartbeat (they beat every third of
+         * it) before its mission is handed to another worker. At least 10s.
+         */
+        lease_timeout: durationSchema({ positive: true }).prefault('30s'),
       })
       .prefault({}),
     kubernetes: z
@@ -281,6 +288,13 @@ function crossFieldRules(config: ParsedBase, ctx: z.RefinementCtx): void {
       code: 'custom',
       path: ['runtime', 'queue', 'backend'],
       message: `the postgres queue lives in the state database, so it needs runtime.state.driver: postgres (got ${stateDriver}); set runtime.state to postgres, or use queue backend "memory"`,
+    });
+  }
+  if (config.runtime.queue.backend === 'postgres' && config.runtime.queue.lease_timeout < 10_000) {
+    ctx.addIssue({
+      code: 'custom',
+      path: ['runtime', 'queue', 'lease_timeout'],
+      message: `the postgres queue needs a lease of at least 10s (got ${config.runtime.queue.lease_timeout} ms); write e.g. "30s"`,
     });
   }
   if (config.runtime.backend === 'kubernetes' && stateDriver !== 'postgres') {

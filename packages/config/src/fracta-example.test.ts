@@ -33,7 +33,7 @@ describe('fracta.example.yaml', () => {
     });
     expect(config.agents.agent_runtimes.codex?.model).toBe('gpt-5-codex');
     expect(config.runtime.state).toEqual({ driver: 'sqlite', path: '.fracta/state.db' });
-    expect(config.runtime.queue).toEqual({ backend: 'memory', workers: 2, lease_timeout: 1_800_000 });
+    expect(config.runtime.queue).toEqual({ backend: 'memory', workers: 2, lease_timeout: 30_000 });
     expect(config.reaper).toEqual({
       max_concurrent: 4,
       per_runtime: { codex: 2 },

@@ -149,7 +149,7 @@ describe(loadConfig.name, () => {
         runtime: {
           backend: 'local',
           state: { driver: 'sqlite', path: '.fracta/state.db' },
-          queue: { backend: 'memory', workers: 2, lease_timeout: 30 * 60_000 },
+          queue: { backend: 'memory', workers: 2, lease_timeout: 30_000 },
           kubernetes: { namespace: 'fracta', job_ttl_seconds: 300 },
           workspace_root: '.worktrees',
           workspace_kind: 'git-worktree',
@@ -286,7 +286,7 @@ describe(loadConfig.name, () => {
           '    codex:',
           '      args: [--fast, 1]',
           'runtime:',
-          '  queue: { workers: 0 }',
+          '  queue: { workers: -2 }',
           'reaper:',
           '  max_concurrent: -1',
           'mcp_servers:',
@@ -303,7 +303,7 @@ describe(loadConfig.name, () => {
           `  ${file}:1:1 version: expected 1, got 2`,
           `  ${file}:3:3 agents.default_mode: expected one of "batch", "stream", got "strem"; did you mean "stream"?`,
           `  ${file}:6:22 agents.agent_runtimes.codex.args[1]: expected a string, got 1 (quote it: "1")`,
-          `  ${file}:8:12 runtime.queue.workers: must be greater than 0, got 0`,
+          `  ${file}:8:12 runtime.queue.workers: must be at least 0, got -2`,
           `  ${file}:10:3 reaper.max_concurrent: must be at least 0, got -1`,
           `  ${file}:14:1 observabilty: unknown key "observabilty" (allowed: version, project, agents, runtime, gateway, control_plane_api, reaper, mcp_servers, graph, strategy, observability, auth); did you mean "observability"?`,
           `  ${file} mcp_servers.fs.command: required key "command" is missing; add it under mcp_servers.fs`,
@@ -533,7 +533,7 @@ describe(loadConfig.name, () => {
       );
 
       expect(config.runtime.backend).toBe('kubernetes');
-      expect(config.runtime.queue).toEqual({ backend: 'postgres', workers: 8, lease_timeout: 1_800_000 });
+      expect(config.runtime.queue).toEqual({ backend: 'postgres', workers: 8, lease_timeout: 30_000 });
       expect(config.runtime.kubernetes).toEqual({
         namespace: 'agents',
         image: 'fracta/agent:1',

@@ -35,7 +35,7 @@ import { AppConfig } from '../config.js';
 import { EventNotifier } from '../events/event-notifier.js';
 import { toMissionPayload } from '../runs/mission-payload.js';
 import { parseHandle } from '../runs/run-executor.service.js';
-import { StartWaiters } from '../runs/start-waiters.js';
+import { StartWaiters, type StartReport } from '../runs/start-waiters.js';
 
 import {
   AgentBusyError,
@@ -60,6 +60,8 @@ export type SayOutcome =
 
 /** How long spawn and say wait for the run to start before answering with a Queued agent. */
 const START_WAIT_MS = 10_000;
+/** How often they look at the agent's row when another process may start it. */
+const START_POLL_MS = 25;
 
 @Injectable()
 export class AgentLifecycleService {
@@ -141,9 +143,37 @@ export class AgentLifecycleService {
         throw error;
       }
     });
-    if (input.queued !== true && (await this.startsAtOnce()))
-      await this.waiters.wait(missionId, START_WAIT_MS);
+    if (input.queued !== true && (await this.startsAtOnce())) {
+      await this.waitForStart(missionId, name, (agent) => agent.status !== 'queued');
+    }
     return this.agents.get(name);
+  }
+
+  /**
+   * The start report of an in-process worker, or (with the postgres queue, where any worker
+   * process may take the mission) the agent's row showing it started; at most START_WAIT_MS.
+   */
+  private async waitForStart(
+    missionId: string,
+    name: string,
+    started: (agent: Agent) => boolean,
+  ): Promise<StartReport | null> {
+    if (this.config.fracta.runtime.queue.backend === 'memory')
+      return this.waiters.wait(missionId, START_WAIT_MS);
+    const abort = new AbortController();
+    const polled = (async (): Promise<StartReport | null> => {
+      const deadline = Date.now() + START_WAIT_MS;
+      while (!abort.signal.aborted && Date.now() < deadline) {
+        const agent = await this.agents.find(name);
+        if (agent === null || started(agent))
+          return agent?.currentRunId ? { started: true, run: agent.currentRunId } : null;
+        await new Promise((resolve) => setTimeout(resolve, START_POLL_MS));
+      }
+      return null;
+    })();
+    const report = await Promise.race([this.waiters.wait(missionId, START_WAIT_MS), polled]);
+    abort.abort();
+    return report;
   }
 
   /** Whether the queue has a free slot for every open mission (so the newest one starts now). */
@@ -274,11 +304,15 @@ export class AgentLifecycleService {
         createdAt: this.clock.now(),
       });
       await this.queue.enqueue(mission);
-      return { delivered: 'resumed' as const, missionId: mission.id };
+      return { delivered: 'resumed' as const, missionId: mission.id, previousRun: agent.currentRunId };
     });
     if (started.delivered === 'mailbox') return started;
     const report = (await this.startsAtOnce())
-      ? await this.waiters.wait(started.missionId, START_WAIT_MS)
+      ? await this.waitForStart(
+          started.missionId,
+          name,
+          (agent) => agent.currentRunId !== started.previousRun && agent.status === 'running',
+        )
       : null;
     if (report !== null && !report.started) throw report.error;
     return { delivered: 'resumed', agent: await this.agents.get(name) };

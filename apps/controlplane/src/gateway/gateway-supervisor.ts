@@ -138,3 +138,42 @@ export class GatewaySupervisor {
     this.#timer.unref();
   }
 }
+
+/**
+ * Starts the gateway child of a local control plane listening on `port`, or returns null (with a
+ * warning) when the gateway app is not installed beside it.
+ */
+export function superviseGateway(params: {
+  readonly env: Readonly<Record<string, string | undefined>>;
+  readonly controlPlaneHost: string;
+  readonly controlPlanePort: number;
+  readonly token: string;
+  readonly configPath: string | undefined;
+  readonly projectRoot: string;
+  readonly logger: Logger;
+}): GatewaySupervisor | null {
+  const entry = findGatewayEntry(params.env);
+  if (entry === null) {
+    params.logger.warn(
+      'gateway not started: its app is not installed beside the control plane (set FRACTA_GATEWAY_ENTRY, or gateway.managed: false)',
+    );
+    return null;
+  }
+  const env: Record<string, string> = {};
+  for (const [key, value] of Object.entries(params.env)) if (value !== undefined) env[key] = value;
+  const host = ['0.0.0.0', '::'].includes(params.controlPlaneHost) ? '127.0.0.1' : params.controlPlaneHost;
+  const supervisor = new GatewaySupervisor({
+    entry,
+    env: {
+      ...env,
+      CONTROL_PLANE_URL: `http://${host.includes(':') ? `[${host}]` : host}:${params.controlPlanePort}`,
+      CONTROL_PLANE_TOKEN: params.token,
+      ...(params.configPath === undefined ? {} : { FRACTA_CONFIG: params.configPath }),
+    },
+    cwd: params.projectRoot,
+    logFile: join(params.projectRoot, '.fracta', 'logs', 'gateway.log'),
+    logger: params.logger.child({ component: 'gateway-supervisor' }),
+  });
+  supervisor.start();
+  return supervisor;
+}

@@ -26,7 +26,13 @@ export class DispatcherService implements OnApplicationBootstrap, OnApplicationS
     private readonly logger: Logger,
   ) {}
 
+  /**
+   * Missions this process runs at once: reaper.max_concurrent with the in-process queue (the
+   * whole fleet's cap); runtime.queue.workers with the postgres queue (per worker process).
+   */
   get concurrency(): number {
+    if (this.config.fracta.runtime.queue.backend === 'postgres')
+      return this.config.fracta.runtime.queue.workers;
     return this.config.reaper.maxConcurrent === 0 ? UNLIMITED : this.config.reaper.maxConcurrent;
   }
 
@@ -35,6 +41,7 @@ export class DispatcherService implements OnApplicationBootstrap, OnApplicationS
     const open = await this.missions.listOpen(PAGE_MAX);
     for (const mission of open) await this.queue.enqueue(mission);
     if (open.length > 0) this.logger.info('missions resumed', { count: open.length });
+    if (this.concurrency === 0) return; // API only: `fracta worker` processes run the missions
     await this.queue.work((lease) => this.executor.handle(lease), { concurrency: this.concurrency });
   }
 

@@ -55,10 +55,19 @@ export function isUniqueViolation(error: unknown): boolean {
   return code === '23505' || code === 'SQLITE_CONSTRAINT_UNIQUE' || code === 'SQLITE_CONSTRAINT_PRIMARYKEY';
 }
 
-function isTransient(error: unknown): boolean {
+/** Whether a driver or TypeORM failure is worth retrying (the connection or a lock, not the query). */
+export function isTransient(error: unknown): boolean {
   const code = errorCode(error);
   if (code && TRANSIENT_CODES.has(code)) return true;
   const message = error instanceof Error ? error.message : '';
+  if (
+    typeof error === 'object' &&
+    error !== null &&
+    (error as { name?: unknown }).name === 'QueryRunnerAlreadyReleasedError'
+  ) {
+    // TypeORM's own error when Postgres dropped the connection in the middle of a transaction.
+    return true;
+  }
   return /Connection terminated|connection timeout|Client has encountered a connection error|database is locked/i.test(
     message,
   );

@@ -16,13 +16,14 @@ import {
   SSEClientTransport,
   StreamableHTTPClientTransport,
 } from '@modelcontextprotocol/client';
-import type { CallToolResult, Tool, Transport } from '@modelcontextprotocol/client';
+import type { CallToolResult, StandardSchemaV1, Tool, Transport } from '@modelcontextprotocol/client';
 import { getDefaultEnvironment, StdioClientTransport } from '@modelcontextprotocol/client/stdio';
 
 import type { BackendConfig } from '../config.js';
 import { BackendCallFailedError, BackendTimeoutError, BackendUnavailableError } from '../errors.js';
 
 import type { Backoff } from './backoff.js';
+import { createNodeFetch, type NodeFetch } from './node-fetch.js';
 
 export const BACKEND_STATES = ['idle', 'connecting', 'ready', 'failed', 'closed'] as const;
 export type BackendState = (typeof BACKEND_STATES)[number];
@@ -56,6 +57,18 @@ export interface CallOptions {
   readonly signal?: AbortSignal | undefined;
 }
 
+/**
+ * The backend's tools/call result, as it came: the gateway forwards it, and the agent's own client
+ * validates it (validating here too costs a schema walk per call for nothing).
+ */
+const FORWARD_AS_IS: StandardSchemaV1<unknown, CallToolResult> = {
+  '~standard': {
+    version: 1,
+    vendor: 'fracta-gateway',
+    validate: (value) => ({ value: value as CallToolResult }),
+  },
+};
+
 /** A retry due this soon is made at once for a caller instead of failing it. */
 const RETRY_NOW_WITHIN_MS = 1_000;
 /** A connection that lived this long counts as healthy: its crash does not grow the backoff. */
@@ -75,6 +88,8 @@ export class BackendConnection {
   #retryTimer: NodeJS.Timeout | null = null;
   #lastError: string | null = null;
   #stderrTail = '';
+  /** The keep-alive HTTP client of an HTTP backend's current connection. */
+  #http: NodeFetch | null = null;
   /** Identifies the current connection: events of an older one are ignored. */
   #generation = 0;
 
@@ -162,6 +177,7 @@ export class BackendConnection {
     try {
       return await client.request(
         { method: 'tools/call', params: args === undefined ? { name } : { name, arguments: args } },
+        FORWARD_AS_IS,
         {
           timeout: options.timeoutMs,
           resetTimeoutOnProgress: true,
@@ -308,15 +324,21 @@ export class BackendConnection {
         });
         return transport;
       }
-      case 'streamable-http':
+      case 'streamable-http': {
+        this.#http = createNodeFetch();
         return new StreamableHTTPClientTransport(new URL(config.url), {
           requestInit: { headers: { ...config.headers } },
+          fetch: this.#http.fetch,
         });
-      case 'sse':
+      }
+      case 'sse': {
+        this.#http = createNodeFetch();
         // eslint-disable-next-line @typescript-eslint/no-deprecated -- mcp_servers may name SSE servers; still supported by the SDK
         return new SSEClientTransport(new URL(config.url), {
           requestInit: { headers: { ...config.headers } },
+          fetch: this.#http.fetch,
         });
+      }
     }
   }
 
@@ -369,8 +391,12 @@ export class BackendConnection {
     const client = this.#client;
     this.#client = null;
     this.#transport = null;
-    if (client === null) return;
-    client.onclose = () => undefined;
-    await client.close().catch(() => undefined);
+    const http = this.#http;
+    this.#http = null;
+    if (client !== null) {
+      client.onclose = () => undefined;
+      await client.close().catch(() => undefined);
+    }
+    http?.close();
   }
 }

@@ -274,18 +274,34 @@ export class GatewayHttpServer {
     }
   }
 
-  async #readJson(req: IncomingMessage): Promise<unknown> {
+  /** The body as JSON, read with listeners (an async iterator costs an error object per request). */
+  #readJson(req: IncomingMessage): Promise<unknown> {
     const limit = this.deps.config.maxBodyBytes;
     const declared = Number(req.headers['content-length'] ?? '0');
-    if (declared > limit) throw new BodyTooLargeError();
-    const chunks: Buffer[] = [];
-    let size = 0;
-    for await (const chunk of req as AsyncIterable<Buffer>) {
-      size += chunk.length;
-      if (size > limit) throw new BodyTooLargeError();
-      chunks.push(chunk);
-    }
-    return JSON.parse(Buffer.concat(chunks, size).toString('utf8')) as unknown;
+    if (declared > limit) return Promise.reject(new BodyTooLargeError());
+    return new Promise((resolve, reject) => {
+      const chunks: Buffer[] = [];
+      let size = 0;
+      const onData = (chunk: Buffer) => {
+        size += chunk.length;
+        if (size > limit) {
+          req.off('data', onData);
+          req.pause();
+          reject(new BodyTooLargeError());
+          return;
+        }
+        chunks.push(chunk);
+      };
+      req.on('data', onData);
+      req.once('error', reject);
+      req.once('end', () => {
+        try {
+          resolve(JSON.parse(Buffer.concat(chunks, size).toString('utf8')));
+        } catch (error) {
+          reject(toError(error));
+        }
+      });
+    });
   }
 
   #hostAllowed(req: IncomingMessage): boolean {

@@ -1,12 +1,15 @@
 /**
- * MCP on `/agents/<agent>/mcp`, for a request whose token already proved the agent. Every request
- * gets its own small low-level `Server` (a per-request server factory, as the SDK's stateless
- * serving wants) whose two handlers read the agent's precomputed catalog: nothing is converted or
- * matched per request, and every instance shares one JSON Schema validator.
+ * MCP on `/agents/<agent>/mcp`, for a request whose token already proved the agent. The handlers
+ * are two: tools/list answers the agent's precomputed catalog and tools/call runs or forwards the
+ * call; the agent comes from the request's authInfo. Nothing is converted or matched per request.
  *
- * 2026-07-28 (envelope) requests go to `createMcpHandler`; 2025-era requests, which is what
- * today's agent CLIs send, are served statelessly over the streamable HTTP transport with plain
- * JSON answers (no SSE stream to set up and tear down per call).
+ * 2025-era requests (what today's agent CLIs send) are stateless POSTs answered with JSON, all
+ * served by ONE long-lived low-level Server over a MultiplexedJsonTransport: no web
+ * Request/Response, no SSE stream, and no server built and torn down per call. (A server per
+ * request, the SDK's stateless idiom, cost ~100 µs and most of the garbage of a call here; the
+ * 2025 codec is the same for every 2025 revision, and the handlers keep no per-client state.)
+ * 2026-07-28 requests go to `createMcpHandler` with a per-request server factory, as that era's
+ * per-request transport binds an instance to one exchange. The SDK's own classifier decides.
  */
 /* eslint-disable @typescript-eslint/no-deprecated -- the low-level Server on purpose: two handlers and
    nothing registered per request is what keeps per-request construction cheap (McpServer would
@@ -18,14 +21,19 @@ import { ProtocolError as UpstreamProtocolError } from '@modelcontextprotocol/cl
 import { toWebRequest } from '@modelcontextprotocol/node';
 import {
   type AuthInfo,
+  classifyInboundRequest,
   createMcpHandler,
-  isLegacyRequest,
+  isInitializeRequest,
+  isJSONRPCRequest,
+  isJsonContentType,
+  type JSONRPCMessage,
   type McpHttpHandler,
+  parseJSONRPCMessage,
   ProtocolError,
   ProtocolErrorCode,
   Server,
+  SUPPORTED_PROTOCOL_VERSIONS,
   type Tool,
-  WebStandardStreamableHTTPServerTransport,
 } from '@modelcontextprotocol/server';
 import { AjvJsonSchemaValidator } from '@modelcontextprotocol/server/validators/ajv';
 
@@ -33,9 +41,14 @@ import { ToolUnavailableError } from '../errors.js';
 import type { AgentIdentity } from '../identity/identity-cache.js';
 import type { ToolExecutor } from '../tools/tool-executor.js';
 
+import { MultiplexedJsonTransport } from './multiplexed-json.transport.js';
+
 const INSTRUCTIONS =
   'fracta gateway. fracta_* tools coordinate with the other agents of the fleet (list, peek, send, inbox, intent, report, spawn); ' +
   '<server>__<tool> tools belong to shared MCP servers.';
+
+/** As the SDK's streamable HTTP transport. */
+const MAX_BATCH = 100;
 
 export interface McpEndpointOptions {
   readonly version: string;
@@ -46,12 +59,17 @@ export interface McpEndpointOptions {
 export class McpEndpoint {
   readonly #validator = new AjvJsonSchemaValidator();
   readonly #modern: McpHttpHandler;
+  readonly #shared: Server;
+  readonly #transport = new MultiplexedJsonTransport();
+  readonly #connected: Promise<void>;
 
   constructor(
     private readonly executor: ToolExecutor,
     private readonly options: McpEndpointOptions,
   ) {
-    this.#modern = createMcpHandler(({ authInfo }) => this.#build(agentOf(authInfo), undefined), {
+    this.#shared = this.#build();
+    this.#connected = this.#shared.connect(this.#transport);
+    this.#modern = createMcpHandler(() => this.#build(), {
       legacy: 'reject',
       maxRequestBodySize: options.maxBodyBytes,
       onerror: (error) => {
@@ -67,6 +85,7 @@ export class McpEndpoint {
 
   async close(): Promise<void> {
     await this.#modern.close();
+    await this.#shared.close();
   }
 
   /** Serves one POST whose body was read and parsed already. */
@@ -82,41 +101,97 @@ export class McpEndpoint {
     };
     res.once('close', onClose);
     try {
+      const route = classifyInboundRequest({
+        httpMethod: 'POST',
+        ...optionalHeader('protocolVersionHeader', req.headers['mcp-protocol-version']),
+        ...optionalHeader('mcpMethodHeader', req.headers['mcp-method']),
+        ...optionalHeader('mcpNameHeader', req.headers['mcp-name']),
+        body,
+      });
+      const authInfo: AuthInfo = { token: '', clientId: agent.name, scopes: [], extra: { agent } };
+      if (route.kind === 'legacy') {
+        await this.#legacy(req, res, body, authInfo, abort.signal);
+        return;
+      }
+      // The 2026-07-28 path (and its own rejections) through the SDK's entry.
       const request = await toWebRequest(req as IncomingMessage & { method: string; url: string }, body, {
         signal: abort.signal,
         maxRequestBodySize: this.options.maxBodyBytes,
       });
-      const authInfo: AuthInfo = { token: '', clientId: agent.name, scopes: [], extra: { agent } };
-      const response = (await isLegacyRequest(request, body))
-        ? await this.#legacy(request, body, authInfo, agent, abort.signal)
-        : await this.#modern.fetch(request, { parsedBody: body, authInfo });
-      await writeResponse(res, response);
+      await writeResponse(res, await this.#modern.fetch(request, { parsedBody: body, authInfo }));
     } finally {
       res.off('close', onClose);
     }
   }
 
+  /**
+   * A 2025-era POST, stateless, answered with JSON: the checks the SDK's streamable HTTP transport
+   * makes (Accept, Content-Type, protocol version header, JSON-RPC shape, batch size), then the
+   * messages through the shared server.
+   */
   async #legacy(
-    request: Request,
+    req: IncomingMessage,
+    res: ServerResponse,
     body: unknown,
     authInfo: AuthInfo,
-    agent: AgentIdentity,
     signal: AbortSignal,
-  ): Promise<Response> {
-    const server = this.#build(agent, signal);
-    const transport = new WebStandardStreamableHTTPServerTransport({
-      sessionIdGenerator: undefined,
-      enableJsonResponse: true,
-    });
-    await server.connect(transport);
-    try {
-      return await transport.handleRequest(request, { parsedBody: body, authInfo });
-    } finally {
-      void server.close().catch(() => undefined);
+  ): Promise<void> {
+    const accept = req.headers.accept ?? '';
+    if (!accept.includes('application/json') || !accept.includes('text/event-stream')) {
+      writeJson(
+        res,
+        406,
+        rpcError(-32000, 'Not Acceptable: Client must accept both application/json and text/event-stream'),
+      );
+      return;
     }
+    if (!isJsonContentType(req.headers['content-type'] ?? null)) {
+      writeJson(res, 415, rpcError(-32000, 'Unsupported Media Type: Content-Type must be application/json'));
+      return;
+    }
+    const raw = Array.isArray(body) ? (body as unknown[]) : [body];
+    if (raw.length > MAX_BATCH) {
+      writeJson(res, 400, rpcError(-32600, `Invalid Request: Batch must not exceed ${MAX_BATCH} messages`));
+      return;
+    }
+    let messages: JSONRPCMessage[];
+    try {
+      messages = raw.map((message) => parseJSONRPCMessage(message));
+    } catch {
+      writeJson(res, 400, rpcError(-32700, 'Parse error: Invalid JSON-RPC message'));
+      return;
+    }
+    const version = req.headers['mcp-protocol-version'];
+    if (
+      typeof version === 'string' &&
+      !messages.some(isInitializeRequest) &&
+      !SUPPORTED_PROTOCOL_VERSIONS.includes(version)
+    ) {
+      writeJson(
+        res,
+        400,
+        rpcError(
+          -32000,
+          `Bad Request: Unsupported protocol version: ${version} (supported versions: ${SUPPORTED_PROTOCOL_VERSIONS.join(', ')})`,
+        ),
+      );
+      return;
+    }
+    const requests = messages.filter(isJSONRPCRequest);
+    if (new Set(requests.map((request) => request.id)).size !== requests.length) {
+      writeJson(res, 400, rpcError(-32600, 'Invalid Request: request ids in a batch must be unique'));
+      return;
+    }
+    await this.#connected;
+    const answers = await this.#transport.exchange(authInfo.clientId, messages, { authInfo }, signal);
+    if (requests.length === 0) {
+      res.writeHead(202).end();
+      return;
+    }
+    writeJson(res, 200, Array.isArray(body) ? answers : answers[0]);
   }
 
-  #build(agent: AgentIdentity, signal: AbortSignal | undefined): Server {
+  #build(): Server {
     const server = new Server(
       { name: 'fracta-gateway', version: this.options.version },
       {
@@ -125,15 +200,15 @@ export class McpEndpoint {
         jsonSchemaValidator: this.#validator,
       },
     );
-    server.setRequestHandler('tools/list', async () => ({
-      tools: (await this.executor.list(agent)) as Tool[],
+    server.setRequestHandler('tools/list', async (_request, ctx) => ({
+      tools: (await this.executor.list(agentOf(ctx.http?.authInfo))) as Tool[],
     }));
     server.setRequestHandler('tools/call', async (request, ctx) => {
       try {
         const { result, outputSchema } = await this.executor.call(
-          agent,
+          agentOf(ctx.http?.authInfo),
           { name: request.params.name, arguments: request.params.arguments },
-          signal ?? ctx.mcpReq.signal,
+          ctx.mcpReq.signal,
         );
         return server.projectCallToolResult(result, outputSchema);
       } catch (error) {
@@ -147,6 +222,27 @@ export class McpEndpoint {
     });
     return server;
   }
+}
+
+function optionalHeader<K extends string>(
+  key: K,
+  value: string | string[] | undefined,
+): Partial<Record<K, string>> {
+  return typeof value === 'string' ? ({ [key]: value } as Record<K, string>) : {};
+}
+
+function rpcError(code: number, message: string) {
+  return { jsonrpc: '2.0', error: { code, message }, id: null };
+}
+
+function writeJson(res: ServerResponse, status: number, value: unknown): void {
+  const payload = JSON.stringify(value);
+  res
+    .writeHead(status, {
+      'content-type': 'application/json',
+      'content-length': String(Buffer.byteLength(payload)),
+    })
+    .end(payload);
 }
 
 function agentOf(authInfo: AuthInfo | undefined): AgentIdentity {

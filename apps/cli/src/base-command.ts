@@ -22,7 +22,16 @@ export abstract class BaseCommand extends Command {
   protected override async catch(
     error: Error & { exitCode?: number; oclif?: { exit?: number } },
   ): Promise<unknown> {
-    if (error.oclif?.exit !== undefined) return super.catch(error);
+    const oclifExit = error.oclif?.exit;
+    if (oclifExit === 2 && error.message !== '') {
+      // A flag or argument oclif refused: one line like every other failure, then where help is.
+      const line = error.message.replace(/\s*\n\s*/g, ' ').replace(/\s*See more help with --help\s*$/, '');
+      this.logToStderr(
+        `fracta: ${line} (see: ${this.config.bin} ${this.id?.replace(/:/g, ' ') ?? ''} --help)`,
+      );
+      return this.exit(2);
+    }
+    if (oclifExit !== undefined) return super.catch(error);
     const { message, exit } = describeFailure(error);
     this.logToStderr(`fracta: ${message}`);
     return this.exit(exit);

@@ -12,7 +12,7 @@ import { Agent as HttpAgent, type IncomingMessage, request as httpRequest } from
 import { Agent as HttpsAgent, request as httpsRequest } from 'node:https';
 import { Readable } from 'node:stream';
 
-export type FetchFunction = (url: string | URL, init?: RequestInit) => Promise<Response>;
+type FetchFunction = (url: string | URL, init?: RequestInit) => Promise<Response>;
 
 export interface NodeFetch {
   readonly fetch: FetchFunction;

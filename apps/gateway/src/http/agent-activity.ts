@@ -9,8 +9,12 @@ export class AgentActivity {
     private readonly windowMs: number,
   ) {}
 
+  #touches = 0;
+
   touch(agent: string): void {
     this.#lastSeen.set(agent, this.clock.now().getTime());
+    // Forget old agents now and then even when nobody reads the count.
+    if (++this.#touches % 10_000 === 0) this.active();
   }
 
   /** Agents seen within the window (older ones are forgotten). */

@@ -77,10 +77,10 @@ export class EventWatcher {
         if (!isStopped()) this.logger.warn('control plane event stream ended; reconnecting');
       } catch (error) {
         if (!isStopped()) {
-          this.logger.warn('control plane event stream failed', {
-            err: toError(error),
-            attempt: this.#failures,
-          });
+          // Once per outage at warn, then quietly until the stream is back.
+          const fields = { reason: toError(error).message, attempt: this.#failures };
+          if (this.#failures === 0) this.logger.warn('control plane event stream failed', fields);
+          else this.logger.debug('control plane event stream still failing', fields);
         }
       } finally {
         clearTimeout(settle);

@@ -3,10 +3,12 @@
  * project: a project scaffolded as one mode is never re-scaffolded as another (the tree would
  * disagree with itself); re-running the same mode only adds what is missing.
  */
-import { appendFile, mkdir, readFile, writeFile } from 'node:fs/promises';
+import { appendFile, chmod, mkdir, readFile, writeFile } from 'node:fs/promises';
 import { dirname, join } from 'node:path';
 
 import { DomainError } from '@fracta/domain';
+
+import { ignoredPaths, scaffoldFiles } from './scaffold-files.js';
 
 export const SCAFFOLD_MODES = ['local', 'docker-compose', 'k8s'] as const;
 export type ScaffoldMode = (typeof SCAFFOLD_MODES)[number];
@@ -22,64 +24,6 @@ export class ScaffoldModeUnavailableError extends DomainError {
   readonly code = 'SCAFFOLD_MODE_UNAVAILABLE';
   readonly category = 'invalid';
 }
-
-const LOCAL_CONFIG = `# fracta scaffold: local
-# fracta.yaml: local mode. The control plane runs on this machine (SQLite in .fracta/, agents as
-# processes in git worktrees under .worktrees/). Every key is optional; this file works as is.
-# Reference: packages/config/fracta.example.yaml in the fracta repository.
-version: 1
-
-project:
-  # name: my-project               # default: this directory's name
-  # default_base_branch: main      # default: the branch you have checked out
-  allowed_tools: []                # tool patterns every agent may use, e.g. ["Read", "Bash(git *)"]
-
-agents:
-  default_runtime: claude          # claude | codex | opencode | command
-  agent_runtimes:
-    claude:
-      # command: claude            # default: claude on PATH
-      # model: claude-sonnet-4-5
-      env: {}                      # e.g. ANTHROPIC_BASE_URL: \${ANTHROPIC_BASE_URL}
-    codex:
-      env: {}
-    opencode:
-      env: {}
-
-runtime:
-  backend: local
-  state:
-    driver: sqlite
-    path: .fracta/state.db
-  queue:
-    backend: memory
-  workspace_root: .worktrees
-  workspace_setup:
-    copy: []                       # e.g. [.env]: files copied into each new worktree
-    command: []                    # e.g. [pnpm, install, --frozen-lockfile]
-  stop_grace: 10s
-
-control_plane_api:
-  listen: 127.0.0.1:9090           # loopback only; the token is written to .fracta/controlplane.token
-
-gateway:
-  url: http://127.0.0.1:8080       # how agents reach their MCP gateway
-
-reaper:
-  max_concurrent: 4                # agents running at once; more are queued, never rejected
-  max_age: 4h                      # a running agent is stopped after this long
-`;
-
-const AUTH_HELPERS_README = `# Auth helpers
-
-Programs that print a credential for an agent runtime (for example Claude Code's \`apiKeyHelper\`)
-go in this folder. fracta puts it on the agents' PATH in container and Kubernetes modes; in local
-mode, reference helpers by absolute path or keep them on your own PATH.
-
-- One executable per provider, e.g. \`fetch-anthropic-key\`, printing the secret on stdout.
-- Never commit secrets here: helpers fetch them (a password manager, a cloud secret store).
-- Reference a helper from \`auth.credentials.profiles.<name>.helper\` in fracta.yaml.
-`;
 
 export interface ScaffoldResult {
   readonly mode: ScaffoldMode;
@@ -107,9 +51,9 @@ export function scaffoldedMode(config: string): ScaffoldMode {
 }
 
 export async function scaffold(root: string, mode: ScaffoldMode): Promise<ScaffoldResult> {
-  if (mode !== 'local') {
+  if (mode === 'k8s') {
     throw new ScaffoldModeUnavailableError(
-      `--scaffold ${mode} is not available in this version of fracta yet: use --scaffold local`,
+      `--scaffold ${mode} is not available in this version of fracta yet: use --scaffold local or --scaffold docker-compose`,
     );
   }
   const configPath = join(root, 'fracta.yaml');
@@ -128,33 +72,30 @@ export async function scaffold(root: string, mode: ScaffoldMode): Promise<Scaffo
   }
   const written: string[] = [];
   const kept: string[] = [];
-  const files: [string, string][] = [
-    ['fracta.yaml', LOCAL_CONFIG],
-    [join('deployment', 'auth-helpers', 'README.md'), AUTH_HELPERS_README],
-  ];
-  for (const [relative, content] of files) {
+  for (const file of scaffoldFiles(mode)) {
+    const relative = join(...file.path.split('/'));
     const path = join(root, relative);
     if ((await readOrNull(path)) !== null) {
       kept.push(relative);
       continue;
     }
     await mkdir(dirname(path), { recursive: true });
-    await writeFile(path, content, { flag: 'wx' });
+    await writeFile(path, file.content, { flag: 'wx', mode: file.mode });
+    // A program must be executable whatever the umask says (a helper the containers run).
+    if ((file.mode & 0o111) !== 0) await chmod(path, file.mode);
     written.push(relative);
   }
   await mkdir(join(root, '.fracta'), { recursive: true, mode: 0o700 });
   const gitignore = join(root, '.gitignore');
   const ignored = (await readOrNull(gitignore)) ?? '';
   const lines = ignored.split('\n').map((line) => line.trim());
-  const missing = ['.fracta/', '.worktrees/'].filter(
-    (entry) => !lines.includes(entry) && !lines.includes(entry.slice(0, -1)),
+  const { why, entries } = ignoredPaths(mode);
+  const missing = entries.filter(
+    (entry) => !lines.includes(entry) && !lines.includes(entry.replace(/\/$/, '')),
   );
   if (missing.length > 0) {
     const prefix = ignored === '' || ignored.endsWith('\n') ? '' : '\n';
-    await appendFile(
-      gitignore,
-      `${prefix}# fracta: runtime state and agent worktrees\n${missing.join('\n')}\n`,
-    );
+    await appendFile(gitignore, `${prefix}# fracta: ${why}\n${missing.join('\n')}\n`);
     written.push('.gitignore');
   }
   return { mode, written, kept };

@@ -325,7 +325,7 @@ export function createHostServer(fleet: FleetConnection, version: string): McpSe
         const lines = [
           ...result.written.map((file) => `wrote ${file}`),
           ...result.kept.map((file) => `kept ${file} (already there)`),
-          `fracta is set up in ${fleet.dir} (${result.mode} mode). Next: fracta_spawn with a name and a prompt.`,
+          `fracta is set up in ${fleet.dir} (${result.mode} mode). Next: ${result.mode === 'docker-compose' ? 'start the stack as deployment/README.md says, then ' : ''}fracta_spawn with a name and a prompt.`,
         ];
         return { text: lines.join('\n'), structured: { ...result, root: fleet.dir } };
       }),

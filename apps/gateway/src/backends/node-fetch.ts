@@ -20,22 +20,33 @@ export interface NodeFetch {
   close(): void;
 }
 
+/** The request headers as a plain object (the transports pass a Headers; building another costs). */
 function headersOf(init: RequestInit | undefined): Record<string, string> {
+  const given = init?.headers;
   const out: Record<string, string> = {};
-  new Headers(init?.headers).forEach((value, key) => {
+  if (given === undefined) return out;
+  if (given instanceof Headers) {
+    given.forEach((value, key) => {
+      out[key] = value;
+    });
+    return out;
+  }
+  new Headers(given).forEach((value, key) => {
     out[key] = value;
   });
   return out;
 }
 
-function responseHeaders(res: IncomingMessage): Headers {
-  const headers = new Headers();
-  for (const [key, value] of Object.entries(res.headers)) {
-    if (value === undefined) continue;
-    if (Array.isArray(value)) for (const item of value) headers.append(key, item);
-    else headers.set(key, value);
+/** Response headers as the pairs a Response is built from (no intermediate Headers object). */
+function responseHeaders(res: IncomingMessage): [string, string][] {
+  const pairs: [string, string][] = [];
+  const raw = res.rawHeaders;
+  for (let index = 0; index + 1 < raw.length; index += 2) {
+    const key = raw[index];
+    const value = raw[index + 1];
+    if (key !== undefined && value !== undefined) pairs.push([key, value]);
   }
-  return headers;
+  return pairs;
 }
 
 function abortError(signal: AbortSignal): Error {

@@ -11,7 +11,7 @@ type Budget = { readonly max: number } | { readonly min: number };
 export interface Row {
   /** What is measured, e.g. `spawn → Running, p50`. */
   readonly figure: string;
-  readonly unit: 'ms' | 'req/s';
+  readonly unit: 'ms' | 'req/s' | 'MiB' | 'count';
   readonly subject: number;
   /** The baseline's value; null for a figure reported without one. */
   readonly baseline: number | null;

@@ -2,8 +2,16 @@
 import { type BenchResult, budgetHolds, ratioOf, type Row } from './benchmark.js';
 
 function value(amount: number, unit: Row['unit']): string {
-  if (unit === 'ms') return `${amount.toFixed(amount < 10 ? 2 : 1)} ms`;
-  return `${Math.round(amount).toLocaleString('en-US')} req/s`;
+  switch (unit) {
+    case 'ms':
+      return `${amount.toFixed(amount < 10 ? 2 : 1)} ms`;
+    case 'MiB':
+      return `${amount.toFixed(1)} MiB`;
+    case 'count':
+      return Math.round(amount).toLocaleString('en-US');
+    case 'req/s':
+      return `${Math.round(amount).toLocaleString('en-US')} req/s`;
+  }
 }
 
 function budgetText(row: Row): string {

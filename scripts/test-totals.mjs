@@ -1,4 +1,5 @@
-// Totals the Jest JSON reports (apps/*/reports, packages/*/reports) into one closing line,
+// Totals the Jest JSON reports (apps/*/reports, packages/*/reports, and reports/jest-compose.json
+// of scripts/compose-test.sh) into one closing line,
 // "N passed, N failed". A suite that crashed, or a test script that left no report at all,
 // counts as a failure; so does a run that executed no test.
 import { existsSync, readdirSync, readFileSync } from 'node:fs';
@@ -32,6 +33,21 @@ for (const group of ['apps', 'packages']) {
       );
     }
   }
+}
+// Suites run by a script rather than a package's Jest, each writing a report of Jest's shape.
+for (const [label, file] of [['scripts/compose-test.sh', 'reports/jest-compose.json']]) {
+  const row = label.padEnd(28) + ' ' + 'docker'.padEnd(12);
+  if (!existsSync(file)) {
+    failed += 1;
+    rows.push(`${row}   no report: the script failed before it wrote one (see its output above)`);
+    continue;
+  }
+  const report = JSON.parse(readFileSync(file, 'utf8'));
+  passed += report.numPassedTests;
+  failed += report.numFailedTests + (report.numRuntimeErrorTestSuites ?? 0);
+  rows.push(
+    `${row} ${String(report.numPassedTests).padStart(5)} passed ${String(report.numFailedTests).padStart(3)} failed`,
+  );
 }
 console.log('\n' + rows.join('\n'));
 if (passed + failed === 0) {

@@ -1,9 +1,10 @@
 #!/usr/bin/env bash
 # The test command (README, .ci/run): sets up Node 24 and pnpm if needed, installs from the
-# lockfile, builds, then runs format check, lint, typecheck, knip, unit and integration tests.
+# lockfile, builds, then runs format check, lint, typecheck, knip, unit and integration tests,
+# then the compose stack on a real Docker engine (scripts/compose-test.sh).
 # Postgres: PG_URL when set, otherwise each integration suite starts an embedded Postgres.
-# Ends with one line "N passed, N failed" totalled over every Jest suite; exits non-zero on
-# any failure anywhere.
+# Ends with one line "N passed, N failed" totalled over every Jest suite and the compose test;
+# exits non-zero on any failure anywhere.
 set -euo pipefail
 cd "$(dirname "${BASH_SOURCE[0]}")/.."
 # shellcheck source=toolchain.sh
@@ -24,8 +25,11 @@ pnpm exec turbo run lint typecheck --continue --output-logs=errors-only || statu
 pnpm exec knip --no-progress --no-config-hints || status=1
 
 step "tests (Postgres: $([ -n "${PG_URL:-}" ] && echo "PG_URL" || echo "embedded, started by the test harness"))"
-rm -rf apps/*/reports packages/*/reports
+rm -rf apps/*/reports packages/*/reports reports
 pnpm exec turbo run test test:integration --continue --concurrency=2 || status=1
+
+step "team mode on Docker (scripts/compose-test.sh)"
+bash scripts/compose-test.sh || status=1
 
 node scripts/test-totals.mjs || status=1
 exit "$status"

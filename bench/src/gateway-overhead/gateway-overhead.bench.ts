@@ -53,6 +53,8 @@ interface Side {
   gatewayCpuMs: number;
   gatewaySystemMs: number;
   backendCpuMs: number;
+  /** CPU of this process during the rounds: the control plane, recording the calls (and answering identify). */
+  controlPlaneCpuMs: number;
 }
 
 const latencies = (side: Side) => side.rounds.flatMap((round) => [...round.latenciesMs]);
@@ -172,6 +174,7 @@ async function run(context: BenchContext): Promise<BenchResult> {
       rounds: [],
       gatewayCpuMs: 0,
       gatewaySystemMs: 0,
+      controlPlaneCpuMs: 0,
       backendCpuMs: 0,
     } as Side,
     directHttp: {
@@ -181,6 +184,7 @@ async function run(context: BenchContext): Promise<BenchResult> {
       rounds: [],
       gatewayCpuMs: 0,
       gatewaySystemMs: 0,
+      controlPlaneCpuMs: 0,
       backendCpuMs: 0,
     } as Side,
     gatewayStdio: {
@@ -190,6 +194,7 @@ async function run(context: BenchContext): Promise<BenchResult> {
       rounds: [],
       gatewayCpuMs: 0,
       gatewaySystemMs: 0,
+      controlPlaneCpuMs: 0,
       backendCpuMs: 0,
     } as Side,
     directStdio: {
@@ -208,6 +213,7 @@ async function run(context: BenchContext): Promise<BenchResult> {
       rounds: [],
       gatewayCpuMs: 0,
       gatewaySystemMs: 0,
+      controlPlaneCpuMs: 0,
       backendCpuMs: 0,
     } as Side,
   });
@@ -240,7 +246,10 @@ async function run(context: BenchContext): Promise<BenchResult> {
         if (side === undefined) continue;
         context.log(`${name}: round ${String(round + 1)}/${String(rounds)}, ${side.label}`);
         const [gatewayBefore, backendBefore] = [cpuMsOf(gateway.pid), cpuMsOf(docs.pid)];
+        const ownBefore = process.cpuUsage();
         side.rounds.push(await measure(side, mode, (seconds * 1000) / rounds, 200));
+        const own = process.cpuUsage(ownBefore);
+        side.controlPlaneCpuMs += (own.user + own.system) / 1000;
         const [gatewayAfter, backendAfter] = [cpuMsOf(gateway.pid), cpuMsOf(docs.pid)];
         side.gatewayCpuMs +=
           gatewayAfter.user + gatewayAfter.system - gatewayBefore.user - gatewayBefore.system;
@@ -425,6 +434,7 @@ async function run(context: BenchContext): Promise<BenchResult> {
     `${String(RATE)}/s, added: p50 ${(p50(gatewayHttp) - p50(directHttp)).toFixed(2)} ms, p99 ${(p99(gatewayHttp) - p99(directHttp)).toFixed(2)} ms (HTTP backend); p50 ${(p50(gatewayStdio) - p50(directStdio)).toFixed(2)} ms (stdio backend, against a client that owns its own pipe)`,
     `fleet: ${String(fleet)} agents (each its own token) × 3 backends at 400 calls/s; upstream: ${stdioProcesses.join(' + ')} stdio processes (starts counted by the servers: ${starts.join(', ')}) + 1 HTTP session; ${String(sessions)} backends ready; ${String(ready.connected_agents)} agents connected`,
     `gateway CPU per call at ${String(RATE)}/s: ${(gatewayHttp.gatewayCpuMs / answered(gatewayHttp)).toFixed(2)} ms to the HTTP backend (${Math.round((100 * gatewayHttp.gatewaySystemMs) / Math.max(1, gatewayHttp.gatewayCpuMs))}% in the kernel: sockets), ${(gatewayStdio.gatewayCpuMs / answered(gatewayStdio)).toFixed(2)} ms to the stdio backend (${Math.round((100 * gatewayStdio.gatewaySystemMs) / Math.max(1, gatewayStdio.gatewayCpuMs))}% kernel)`,
+    `control plane CPU per call at ${String(RATE)}/s (in this process: recording each call as an event, echoing it on the event stream the gateway follows): ${(gatewayStdio.controlPlaneCpuMs / answered(gatewayStdio)).toFixed(2)} ms through the gateway, ${(directStdio.controlPlaneCpuMs / answered(directStdio)).toFixed(2)} ms for direct calls (nothing to record)`,
     `gateway memory per connected agent: ${perAgentKiB.toFixed(1)} KiB (RSS ${(rssFleet / MiB).toFixed(1)} MiB with ${String(fleet)} agents, ${(rssOne / MiB).toFixed(1)} MiB with 1, medians of /proc samples under the same load)`,
   ];
   return { rows, notes };

@@ -13,7 +13,7 @@
  * exit record; one whose supervisor vanished too is Failed with that reason.
  */
 import { createHash } from 'node:crypto';
-import { mkdir } from 'node:fs/promises';
+import { mkdirSync } from 'node:fs';
 import { join } from 'node:path';
 
 import {
@@ -228,10 +228,13 @@ export class RunExecutor {
       const cwd = agent.workspacePath;
       const token = randomToken();
       // Each agent its own temp directory: the CLIs leave sockets, probes and caches in it.
+      // Synchronous (one mkdir, usually of a directory that is there) like the run's files in
+      // createRun: a thread-pool round trip here was the longest step before the process starts.
       const tmp = join(this.records.agentDir(agent.name), 'tmp');
+      mkdirSync(tmp, { recursive: true, mode: 0o700 });
       // Side by side, all settled before anything goes on (or startFailed cleans up): the run row,
       // then its run directory (never a directory without its row); the gateway token (revoked by
-      // startFailed whatever else failed); the temp directory.
+      // startFailed whatever else failed).
       await settleAll([
         this.runs
           .create({ id: runId, agent: agent.name, kind: mission.runKind, startedAt, dir: paths.dir })
@@ -256,7 +259,6 @@ export class RunExecutor {
           createdAt: startedAt,
           expiresAt: null,
         }),
-        mkdir(tmp, { recursive: true, mode: 0o700 }),
       ]);
       const env = buildAgentEnv({
         runtime: agent.runtime,

@@ -4,7 +4,7 @@ import { join } from 'node:path';
 
 import { afterEach, beforeEach, describe, expect, it } from '@jest/globals';
 
-import { writeFileAtomic } from './atomic-file.js';
+import { writeFileAtomic, writeFileAtomicSync } from './atomic-file.js';
 
 describe(writeFileAtomic.name, () => {
   let dir: string;
@@ -28,17 +28,6 @@ describe(writeFileAtomic.name, () => {
     expect(await readdir(dir)).toEqual(['run-info.yaml']);
   });
 
-  it('should create and replace the file the same way when not durable (no fsync)', async () => {
-    const path = join(dir, 'run-info.yaml');
-
-    await writeFileAtomic(path, 'one', 0o644, { durable: false });
-    await writeFileAtomic(path, 'two', 0o600, { durable: false });
-
-    expect(await readFile(path, 'utf8')).toBe('two');
-    expect((await stat(path)).mode & 0o777).toBe(0o600);
-    expect(await readdir(dir)).toEqual(['run-info.yaml']);
-  });
-
   it('should fail without a trace when the target cannot be replaced', async () => {
     const path = join(dir, 'taken');
     await mkdir(path);
@@ -52,5 +41,50 @@ describe(writeFileAtomic.name, () => {
 
   it('should fail when the directory does not exist', async () => {
     await expect(writeFileAtomic(join(dir, 'missing', 'f'), 'x')).rejects.toMatchObject({ code: 'ENOENT' });
+  });
+});
+
+describe(writeFileAtomicSync.name, () => {
+  let dir: string;
+
+  beforeEach(async () => {
+    dir = await mkdtemp(join(tmpdir(), 'fracta-atomic-sync-'));
+  });
+
+  afterEach(async () => {
+    await rm(dir, { recursive: true, force: true });
+  });
+
+  it.each([true, false])(
+    'should create and then replace the file, with its mode, leaving no temp file (durable: %s)',
+    async (durable) => {
+      const path = join(dir, 'run-info.yaml');
+
+      writeFileAtomicSync(path, 'one', 0o644, { durable });
+      writeFileAtomicSync(path, Buffer.from('two'), 0o600, { durable });
+
+      expect(await readFile(path, 'utf8')).toBe('two');
+      expect((await stat(path)).mode & 0o777).toBe(0o600);
+      expect(await readdir(dir)).toEqual(['run-info.yaml']);
+    },
+  );
+
+  it('should fail without a trace when the target cannot be replaced', async () => {
+    const path = join(dir, 'taken');
+    await mkdir(path);
+    await mkdir(join(path, 'child'));
+
+    expect(() => {
+      writeFileAtomicSync(path, 'x', 0o644, { durable: false });
+    }).toThrow(
+      expect.objectContaining({ code: expect.stringMatching(/EISDIR|ENOTEMPTY|EEXIST/) as unknown }),
+    );
+    expect(await readdir(dir)).toEqual(['taken']);
+  });
+
+  it('should fail when the directory does not exist', () => {
+    expect(() => {
+      writeFileAtomicSync(join(dir, 'missing', 'f'), 'x');
+    }).toThrow(expect.objectContaining({ code: 'ENOENT' }));
   });
 });

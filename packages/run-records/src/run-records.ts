@@ -8,12 +8,13 @@
  *
  * The runtime backend writes agent-stdout.txt and agent-stderr.txt itself (paths from runPaths).
  */
-import { mkdir, readdir, readFile, rm, stat, writeFile } from 'node:fs/promises';
+import { mkdirSync, writeFileSync } from 'node:fs';
+import { readdir, readFile, rm, stat } from 'node:fs/promises';
 import { isAbsolute, join, resolve } from 'node:path';
 
 import { RUNTIMES, type Clock, type Runtime } from '@fracta/domain';
 
-import { writeFileAtomic } from './atomic-file.js';
+import { writeFileAtomic, writeFileAtomicSync } from './atomic-file.js';
 import { FileLock, type FileLockOptions } from './file-lock.js';
 import { MessageBus } from './message-bus.js';
 import { assertSegment, isSafeSegment, SEGMENT_LIMITS } from './path-segment.js';
@@ -202,26 +203,27 @@ export class RunRecords {
       ...(init.resume_token === undefined ? {} : { resume_token: init.resume_token }),
     });
 
-    // One call for the parents and the run directory: it returns the first directory it created,
+    // Synchronous on purpose: a directory and two small files, written right before the run's
+    // process starts (on the spawn's critical path). Each asynchronous call is a thread-pool round
+    // trip that costs far more than the syscall once the machine is busy; these block the event
+    // loop about as long as the state store's own (synchronous) writes of a spawn.
+    // One mkdir for the parents and the run directory: it returns the first directory it created,
     // nothing when the run directory was already there.
     let created: string | undefined;
     try {
-      created = await mkdir(paths.dir, { recursive: true });
+      created = mkdirSync(paths.dir, { recursive: true });
     } catch (error) {
       if ((error as NodeJS.ErrnoException).code !== 'EEXIST') throw error;
     }
     if (created === undefined) throw new RunRecordExistsError(request.agent, request.runId, paths.dir);
     try {
-      // Not fsynced: files of a new run directory, written just before its process starts.
+      writeFileSync(paths.prompt, request.prompt, { flag: 'wx', mode: 0o644 });
+      // Not fsynced: files of a new run directory, that its process is about to write next to.
       // Recovery after a crash trusts the state store's run row, not these files; a power loss
       // before the page cache is flushed can leave them empty or missing, which updateInfo
       // reports (RunRecordNotFound, RunInfoCorrupt) and its callers log. Readers still never see
       // a partial run-info.yaml (temp file + rename); later updates stay durable.
-      const written = await Promise.allSettled([
-        writeFile(paths.prompt, request.prompt, { flag: 'wx', mode: 0o644 }),
-        writeFileAtomic(paths.info, serializeRunInfo(info), 0o644, { durable: false }),
-      ]);
-      for (const result of written) if (result.status === 'rejected') throw result.reason;
+      writeFileAtomicSync(paths.info, serializeRunInfo(info), 0o644, { durable: false });
     } catch (error) {
       await rm(paths.dir, { recursive: true, force: true });
       throw error;

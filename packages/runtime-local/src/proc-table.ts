@@ -1,5 +1,5 @@
 import { readFileSync } from 'node:fs';
-import { readdir, readFile } from 'node:fs/promises';
+import { open, readdir } from 'node:fs/promises';
 
 /** The fields of /proc/<pid>/stat that fracta needs (Linux). */
 export interface ProcStat {
@@ -46,9 +46,34 @@ export function readProcStatSync(pid: number): ProcStat | null {
   }
 }
 
+/** Read size for /proc/<pid>/stat: a line is a few hundred bytes; small reads come from Buffer's pool. */
+const STAT_CHUNK = 1_024;
+
+/**
+ * /proc files report size 0, so readFile() reads them with a 64 KiB buffer each (and an fstat and
+ * a second read): listing a few hundred processes allocated tens of MB for the garbage collector
+ * on every poll of stop(). The kernel produces the whole line on the first read, so a read that
+ * comes back short is the end.
+ */
+async function readProcFile(path: string): Promise<string> {
+  const handle = await open(path, 'r');
+  try {
+    const chunks: Buffer[] = [];
+    for (;;) {
+      const chunk = Buffer.allocUnsafe(STAT_CHUNK);
+      const { bytesRead } = await handle.read(chunk, 0, STAT_CHUNK, null);
+      chunks.push(chunk.subarray(0, bytesRead));
+      if (bytesRead < STAT_CHUNK) break;
+    }
+    return Buffer.concat(chunks).toString('utf8');
+  } finally {
+    await handle.close();
+  }
+}
+
 export async function readProcStat(pid: number): Promise<ProcStat | null> {
   try {
-    return parseProcStat(await readFile(`/proc/${pid}/stat`, 'utf8'));
+    return parseProcStat(await readProcFile(`/proc/${pid}/stat`));
   } catch (error) {
     if (isGone(error)) return null;
     throw error;

@@ -225,12 +225,15 @@ export class ControlPlaneClient {
   }
 
   /** Server-sent events from `since` (or from now), until `signal` aborts. */
-  async *watch(query: { since?: number; agent?: string }, signal: AbortSignal): AsyncGenerator<EventView> {
+  async *watch(
+    query: { since?: number; agent?: string; component?: string },
+    signal: AbortSignal,
+  ): AsyncGenerator<EventView> {
     const response = await this.#send(
       'GET',
       '/api/v1/watch',
       undefined,
-      { since: query.since, agent: query.agent },
+      { since: query.since, agent: query.agent, component: query.component },
       signal,
       false,
     );

@@ -54,5 +54,10 @@ export type EventsPage = z.infer<typeof eventsPageSchema>;
 export const watchQuerySchema = z.strictObject({
   since: cursorSchema.optional(),
   agent: agentNameSchema.optional(),
+  /** Only events of this component (e.g. `lifecycle`: the agents' state transitions). */
+  component: z
+    .string()
+    .regex(/^[a-z][a-z0-9_-]{0,63}$/, 'a component name: lower-case letters, digits, "_" or "-"')
+    .optional(),
 });
 export type WatchQuery = z.infer<typeof watchQuerySchema>;

@@ -52,7 +52,7 @@ export class EventsController {
     out.write(`retry: 2000\n: watching from event ${since}\n\n`);
     const heartbeat = setInterval(() => out.write(': heartbeat\n\n'), HEARTBEAT_MS);
     try {
-      for await (const event of this.service.watch(since, query.agent, abort.signal)) {
+      for await (const event of this.service.watch(since, query.agent, abort.signal, query.component)) {
         out.write(`id: ${event.id}\nevent: ${event.action}\ndata: ${JSON.stringify(toEventView(event))}\n\n`);
       }
     } finally {

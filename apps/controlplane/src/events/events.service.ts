@@ -29,7 +29,12 @@ export class EventsService {
   }
 
   /** Every event after `since` (replay), then live ones as they are written, until `signal` aborts. */
-  async *watch(since: number, agent: string | undefined, signal: AbortSignal): AsyncGenerator<AgentEvent> {
+  async *watch(
+    since: number,
+    agent: string | undefined,
+    signal: AbortSignal,
+    component?: string,
+  ): AsyncGenerator<AgentEvent> {
     let cursor = since;
     while (!signal.aborted) {
       const batch = await this.events.list({
@@ -39,7 +44,7 @@ export class EventsService {
       });
       for (const event of batch) {
         cursor = event.id;
-        yield event;
+        if (component === undefined || event.component === component) yield event;
       }
       if (batch.length < 500) await this.notifier.wait(WATCH_POLL_MS, signal);
     }

@@ -22,7 +22,10 @@ export interface GatewaySupervisorOptions {
   readonly backoff?: { readonly baseMs: number; readonly maxMs: number; readonly stableMs: number };
 }
 
-export type GatewayState = 'stopped' | 'starting' | 'running' | 'backing-off';
+export type GatewayState = 'stopped' | 'starting' | 'running' | 'backing-off' | 'failed';
+
+/** The gateway's exit code for a bad configuration: restarting it cannot help. */
+const EXIT_BAD_CONFIG = 2;
 
 /**
  * Where the gateway app's entry script is: FRACTA_GATEWAY_ENTRY (the CLI sets it when it starts
@@ -119,6 +122,16 @@ export class GatewaySupervisor {
     child.once('exit', (code, signal) => {
       if (this.#child === child) this.#child = null;
       if (this.#stopping) return;
+      if (code === EXIT_BAD_CONFIG) {
+        this.#state = 'failed';
+        logger.error(
+          'gateway refused its configuration; not restarting it: fix fracta.yaml (gateway, mcp_servers) and restart the control plane',
+          {
+            log: logFile,
+          },
+        );
+        return;
+      }
       if (Date.now() - this.#startedAt >= this.#backoff.stableMs) this.#failures = 0;
       logger.warn('gateway exited; restarting', { code, signal, log: logFile });
       this.#scheduleRestart();

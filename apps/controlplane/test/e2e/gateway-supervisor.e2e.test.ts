@@ -72,6 +72,18 @@ describe(GatewaySupervisor.name, () => {
     expect(await readFile(join(dir, 'logs', 'gateway.log'), 'utf8')).toContain('terminated');
   });
 
+  it('should not restart a gateway that refused its configuration (exit 2)', async () => {
+    const { supervisor: running, logger } = await start(
+      "console.error('bad gateway config'); process.exit(2);",
+    );
+    await waitFor(() => running.state === 'failed', 'the supervisor to give up');
+    await new Promise((resolve) => setTimeout(resolve, 300));
+    expect(running.restarts).toBe(0);
+    expect(logger.entries.map((entry) => entry.msg)).toContain(
+      'gateway refused its configuration; not restarting it: fix fracta.yaml (gateway, mcp_servers) and restart the control plane',
+    );
+  });
+
   it('should find the gateway entry from FRACTA_GATEWAY_ENTRY, and none when it does not exist', async () => {
     const entry = join(dir, 'main.js');
     await writeFile(entry, '');

@@ -70,7 +70,8 @@ export class EventWatcher {
           .catch(() => undefined);
       }, this.settleMs);
       try {
-        for await (const event of this.source.watch({}, attempt.signal)) {
+        // Only lifecycle events: the tool-call records this gateway writes would come back otherwise.
+        for await (const event of this.source.watch({ component: 'lifecycle' }, attempt.signal)) {
           this.#trust();
           if (affectsIdentity(event) && event.agent !== null) this.identities.invalidateAgent(event.agent);
         }

@@ -10,7 +10,8 @@
 #  4. a temp project scaffolded with `fracta init --scaffold docker-compose`, its stack up and
 #     healthy (docker-compose up -d)
 #  5. a command agent spawned through the thin client on 127.0.0.1:19090 writes a file and lists
-#     its tools through the gateway (agent → gateway → control plane), and is Completed
+#     its tools through the gateway (agent → gateway → control plane), and is Completed; its
+#     mission went through pg-boss in Postgres
 #  6. the control plane container: agent CLIs and git on PATH, uid 1000, tini as PID 1
 #  7. `docker-compose restart controlplane`: the agent's record is still there (Postgres), and a
 #     new agent completes through the gateway again
@@ -39,7 +40,7 @@ STEPS=(
   'base images: from a registry, else built locally and cached by content hash'
   'the controlplane and gateway images build from this checkout'
   'fracta init --scaffold docker-compose, then the stack is up and healthy'
-  'a command agent spawned through the thin client completes, its gateway answering'
+  'a command agent spawned through the thin client completes via the Postgres queue, its gateway answering'
   'the control plane container has the agent CLIs and git, runs as uid 1000 under tini'
   'after docker-compose restart controlplane the record is still there and a new agent completes'
   'docker-compose down -v leaves no container, volume or network'
@@ -325,6 +326,10 @@ in_container() { docker exec "${CID[$1]}" "${@:2}"; }
 [ "$(in_container controlplane cat /workspace/agents/compose-hello/hello.txt)" = 'hello from compose-hello' ] ||
   die "the agent's file is not in /workspace/agents/compose-hello"
 first_run="$(agent compose-hello current_run)"
+# Its mission went through pg-boss in the state database (runtime.queue.backend: postgres).
+queues="$(in_container postgres psql -U fracta -d fracta -tAc 'SELECT count(*) FROM pgboss.queue' 2>&1)" ||
+  die "no pg-boss queue in Postgres (is configs/controlplane.yaml on the postgres queue?): $queues"
+[ "$queues" -ge 1 ] || die "pg-boss has no queue in Postgres"
 passed
 
 # --- 6. the control plane container -----------------------------------------------------------

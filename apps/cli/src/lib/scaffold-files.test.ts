@@ -118,13 +118,13 @@ describe('scaffold docker-compose', () => {
     await expect(loadProject(dir, {})).rejects.toThrow(/FRACTA_TOKEN is not set/);
   });
 
-  it('should give the control plane a config @fracta/config accepts: Postgres, directories, no managed gateway', async () => {
+  it('should give the control plane a config @fracta/config accepts: Postgres state and queue, directories, no managed gateway', async () => {
     await scaffold(dir, 'docker-compose');
     const path = join(dir, 'deployment', 'configs', 'controlplane.yaml');
     const { config } = await loadConfig({ cwd: dir, env: ENV, path });
     expect(config.runtime.backend).toBe('local');
     expect(config.runtime.state).toEqual({ driver: 'postgres', url: ENV.PG_URL, pool_max: 10 });
-    expect(['memory', 'postgres']).toContain(config.runtime.queue.backend);
+    expect(config.runtime.queue.backend).toBe('postgres');
     expect(config.runtime.workspace_kind).toBe('directory');
     expect(config.runtime.workspace_root).toBe('/workspace/agents');
     expect(config.gateway).toMatchObject({ managed: false, url: 'http://gateway:8080' });

@@ -224,8 +224,8 @@ runtime:
     driver: postgres
     url: \${PG_URL} # docker-compose.yml builds it from POSTGRES_PASSWORD
   queue:
-    backend: memory
-    workers: 2
+    backend: postgres # pg-boss in the state database: queued agents survive a restart
+    workers: 4 # agents this control plane runs at once; \`fracta worker\` processes can add more
   workspace_kind: directory # one folder per agent, no branch and no merge (git worktrees: local mode)
   workspace_root: /workspace/agents # in the workspace volume
   stop_grace: 10s

@@ -25,8 +25,9 @@ WORKDIR /src
 COPY . .
 RUN turbo prune controlplane gateway --docker --out-dir /out
 
-# Build tools live in this stage only: better-sqlite3 compiles against the base image's Node
-# headers (npm_config_nodedir), as no prebuilt binary can be downloaded.
+# Build tools live in this stage only. better-sqlite3 ships prebuilt binaries for linux x64 and
+# arm64 (glibc and musl) in its package; a native addon without one for this platform compiles
+# here against the base image's Node headers (npm_config_nodedir: nothing is downloaded).
 FROM tools AS builder
 RUN apt-get update \
   && apt-get install -y --no-install-recommends python3 make g++ \

@@ -18,7 +18,13 @@ const identity = {
 const env = { ...process.env, ...identity };
 
 function sh(file, args, options = {}) {
-  return execFileSync(file, args, { cwd: project, env, encoding: 'utf8', stdio: ['ignore', 'pipe', 'inherit'], ...options });
+  return execFileSync(file, args, {
+    cwd: project,
+    env,
+    encoding: 'utf8',
+    stdio: ['ignore', 'pipe', 'inherit'],
+    ...options,
+  });
 }
 function fracta(...args) {
   const out = sh(cli, args);
@@ -68,7 +74,9 @@ if (agent?.status !== 'completed') process.exit(1);
 
 console.log(`==> fracta merge ${task}`);
 fracta('merge', task);
-console.log(`    hello.txt on main: ${readFileSync(join(project, 'hello.txt'), 'utf8').trim().split('\n').at(-1)}`);
+console.log(
+  `    hello.txt on main: ${readFileSync(join(project, 'hello.txt'), 'utf8').trim().split('\n').at(-1)}`,
+);
 console.log(`==> fracta kill ${task}   (removes its worktree and branch; the record stays)`);
 fracta('kill', task);
 console.log('==> fracta list');

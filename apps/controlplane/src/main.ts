@@ -9,7 +9,7 @@
  */
 import 'reflect-metadata';
 
-import { rm, writeFile } from 'node:fs/promises';
+import { mkdir, rm, writeFile } from 'node:fs/promises';
 import { join } from 'node:path';
 
 import { ConfigError, loadConfig } from '@fracta/config';
@@ -125,6 +125,7 @@ if (role === 'worker') {
       logger,
     });
   }
+  await mkdir(join(config.projectRoot, '.fracta'), { recursive: true, mode: 0o700 });
   await writeFile(pidFile, `${process.pid}\n`, { mode: 0o600 });
   logger.info('controlplane listening', {
     host: config.http.host,

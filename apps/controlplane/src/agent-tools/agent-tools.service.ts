@@ -3,8 +3,6 @@
  * messages, set the intent, record reports and the backend tool calls the gateway forwarded. The
  * identity is always the one the gateway proved with the agent's token.
  */
-import { createHash } from 'node:crypto';
-
 import type { ReportRequest, ToolCallsRequest } from '@fracta/api-contract';
 import {
   AgentNotFoundError,
@@ -27,6 +25,7 @@ import { Injectable } from '@nestjs/common';
 
 import { AppConfig } from '../config.js';
 import { EventNotifier } from '../events/event-notifier.js';
+import { hashToken } from '../runs/run-executor.service.js';
 
 const BUS_TYPES = { progress: 'PROGRESS', fact: 'FACT', error: 'ERROR' } as const;
 
@@ -45,7 +44,7 @@ export class AgentToolsService {
 
   /** The live agent a gateway token belongs to; CredentialInvalidError (401) otherwise. */
   async identify(token: string): Promise<Agent> {
-    const credential = await this.credentials.findByHash(createHash('sha256').update(token).digest('hex'));
+    const credential = await this.credentials.findByHash(hashToken(token));
     if (credential === null) throw new CredentialInvalidError('unknown token');
     if (!isCredentialActive(credential, this.clock.now()))
       throw new CredentialInvalidError('the token was revoked');

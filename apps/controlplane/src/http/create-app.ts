@@ -32,6 +32,9 @@ function isLoopbackOrigin(origin: string): boolean {
 
 export async function createApp(deps: AppDeps): Promise<NestFastifyApplication> {
   const adapter = new FastifyAdapter({
+    // close() ends open streams (SSE watchers such as the gateway, log followers) instead of
+    // waiting for their clients to hang up, so a restart is prompt.
+    forceCloseConnections: true,
     bodyLimit: deps.config.http.bodyLimitBytes,
     maxParamLength: 200,
     requestTimeout: 0,

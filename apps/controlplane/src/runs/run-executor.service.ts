@@ -23,6 +23,9 @@ import {
   canTransition,
   Clock,
   CredentialRepository,
+  formatRunHandle,
+  InvariantViolationError,
+  parseRunHandle,
   EventRepository,
   IdGenerator,
   isDomainError,
@@ -72,13 +75,12 @@ export function hashToken(token: string): string {
   return createHash('sha256').update(token).digest('hex');
 }
 
-export function serializeHandle(handle: RuntimeHandle): string {
-  return `${handle.backend}:${handle.id}`;
-}
-
+/** The runtime handle a run row stores (written by this executor, so a malformed one is a bug). */
 export function parseHandle(text: string): RuntimeHandle {
-  const colon = text.indexOf(':');
-  return { backend: text.slice(0, colon), id: text.slice(colon + 1) };
+  const handle = parseRunHandle(text);
+  if (handle === null)
+    throw new InvariantViolationError(`run handle ${JSON.stringify(text.slice(0, 100))} is malformed`);
+  return handle;
 }
 
 /** Waits for all of `work` to settle, then throws the first failure (in `work`'s order), if any. */
@@ -277,7 +279,7 @@ export class RunExecutor {
         stdoutPath: paths.stdout,
         stderrPath: paths.stderr,
       });
-      await this.runs.attachHandle(runId, serializeHandle(handle));
+      await this.runs.attachHandle(runId, formatRunHandle(handle));
       const moved = await this.agents.transition({
         name: agent.name,
         trigger: mission.runKind === 'initial' ? 'start' : 'say',

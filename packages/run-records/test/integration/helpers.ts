@@ -3,7 +3,7 @@ import { existsSync } from 'node:fs';
 import { join } from 'node:path';
 import { createInterface } from 'node:readline';
 
-export const distIndex = new URL('../../dist/index.js', import.meta.url);
+const distIndex = new URL('../../dist/index.js', import.meta.url);
 
 export function requireDist(): void {
   if (!existsSync(distIndex))

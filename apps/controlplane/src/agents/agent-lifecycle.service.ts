@@ -144,7 +144,9 @@ export class AgentLifecycleService {
       }
     });
     if (input.queued !== true && (await this.startsAtOnce())) {
-      await this.waitForStart(missionId, name, (agent) => agent.status !== 'queued');
+      const report = await this.waitForStart(missionId, name, (agent) => agent.status !== 'queued');
+      // The started agent as the start wrote it: no second read on the answer's path.
+      if (report?.started === true && report.agent !== undefined) return report.agent;
     }
     return this.agents.get(name);
   }

@@ -307,7 +307,9 @@ export class RunExecutor {
       }
       this.metrics.spawnToRunning.observe((Date.now() - mission.createdAt.getTime()) / 1000);
       // The spawn's answer waits for this, not for the bus entry below.
-      this.waiters.report(mission.id, { started: true, run: runId });
+      this.waiters.report(mission.id, { started: true, run: runId, agent: moved.agent });
+      // Let the spawn's answer go out before the log line and the bus entry (a locked file append).
+      await new Promise((resolve) => setImmediate(resolve));
       this.logger.info('run started', { agent: agent.name, run: runId, runtime: agent.runtime });
       await this.bus({ type: 'RUN_START', task_id: agent.name, run_id: runId, body: `run ${runId} started` });
       return { agent: moved.agent, run: await this.runs.get(runId), handle, adopted: false };

@@ -1,10 +1,13 @@
+import type { Agent } from '@fracta/domain';
+
 /**
  * Lets a spawn or say request wait (briefly) for its mission to start: the executor reports the
  * run's start (or its failure to start); the request gives up waiting after a timeout and answers
  * with the agent as it is then (still queued behind the concurrency cap).
  */
 export type StartReport =
-  { readonly started: true; readonly run: string } | { readonly started: false; readonly error: Error };
+  | { readonly started: true; readonly run: string; readonly agent?: Agent }
+  | { readonly started: false; readonly error: Error };
 
 export class StartWaiters {
   readonly #waiters = new Map<string, Set<(report: StartReport) => void>>();

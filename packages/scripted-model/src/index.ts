@@ -16,3 +16,11 @@ export {
   type TurnTiming,
 } from './turn.js';
 export { type AgentCli, type ModelEndpoint, type OfflineCliSetup, prepareOfflineCli } from './offline-cli.js';
+export {
+  agentCliBinary,
+  type CliRun,
+  type CliRunOptions,
+  CodexAppServer,
+  expectExit,
+  runAgentCli,
+} from './agent-cli-process.js';

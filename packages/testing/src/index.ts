@@ -1,4 +1,5 @@
 export { FixedClock, ManualClock, TEST_EPOCH } from './clock.js';
+export { freePort } from './free-port.js';
 export {
   aCredentialDraft,
   aMessageDraft,

@@ -5,81 +5,26 @@
  */
 import { execFile } from 'node:child_process';
 import { mkdtemp, readFile, realpath, rm, writeFile } from 'node:fs/promises';
-import { createRequire } from 'node:module';
-import net from 'node:net';
 import { tmpdir } from 'node:os';
-import { dirname, join } from 'node:path';
+import { join } from 'node:path';
 import { promisify } from 'node:util';
 
 import { ControlPlaneClient, type AgentView } from '@fracta/api-contract';
 import {
+  agentCliBinary,
   prepareOfflineCli,
   startScriptedModel,
   type AgentCli,
   type ScriptedModel,
   type ScriptedTurn,
 } from '@fracta/scripted-model';
+import { freePort } from '@fracta/testing';
 import { afterAll, beforeAll, describe, expect, it } from '@jest/globals';
 import { parse } from 'yaml';
 
+import { fractaIsolated } from './support/fracta-cli.js';
+
 const run = promisify(execFile);
-const require = createRequire(import.meta.url);
-const bin = new URL('../../bin/run.js', import.meta.url).pathname;
-
-const PACKAGES: Readonly<Record<AgentCli, string>> = {
-  claude: '@anthropic-ai/claude-code/package.json',
-  codex: '@openai/codex/package.json',
-  opencode: 'opencode-ai/package.json',
-};
-
-/** The executable a pinned CLI package declares (not pnpm's shell shim). */
-function cliBinary(cli: AgentCli): string {
-  const manifestPath = require.resolve(PACKAGES[cli]);
-  const manifest = require(manifestPath) as { bin: Record<string, string> };
-  return join(dirname(manifestPath), manifest.bin[cli] ?? '');
-}
-
-async function freePort(): Promise<number> {
-  return new Promise((resolve) => {
-    const server = net.createServer().listen(0, '127.0.0.1', () => {
-      const { port } = server.address() as net.AddressInfo;
-      server.close(() => {
-        resolve(port);
-      });
-    });
-  });
-}
-
-interface Result {
-  code: number;
-  stdout: string;
-  stderr: string;
-}
-
-function fracta(cwd: string, args: string[]): Promise<Result> {
-  return new Promise((resolve) => {
-    execFile(
-      process.execPath,
-      [bin, ...args],
-      {
-        cwd,
-        env: {
-          PATH: process.env.PATH ?? '/usr/bin:/bin',
-          HOME: cwd,
-          // the merge commit's identity (the control plane runs git with its own environment)
-          GIT_AUTHOR_NAME: 'fracta test',
-          GIT_AUTHOR_EMAIL: 'test@fracta.invalid',
-          GIT_COMMITTER_NAME: 'fracta test',
-          GIT_COMMITTER_EMAIL: 'test@fracta.invalid',
-        },
-        timeout: 60_000,
-      },
-      (error, stdout, stderr) => {
-        resolve({ code: error ? (typeof error.code === 'number' ? error.code : 1) : 0, stdout, stderr });
-      },
-    );
-  });
-}
 
 /** The model's call of the CLI's own file-writing tool (codex: its shell, which also commits). */
 function writeTurn(cli: AgentCli, worktree: string): ScriptedTurn {
@@ -135,7 +80,7 @@ describe.each(['claude', 'codex', 'opencode'] as const)('fracta spawn with the r
       control_plane_api: { listen: `127.0.0.1:${port}` },
       gateway: { managed: false },
       agents: {
-        agent_runtimes: { [cli]: { command: cliBinary(cli), model: setup.model, env: setup.env } },
+        agent_runtimes: { [cli]: { command: agentCliBinary(cli), model: setup.model, env: setup.env } },
       },
       observability: { log_level: 'warn' },
     };
@@ -143,16 +88,16 @@ describe.each(['claude', 'codex', 'opencode'] as const)('fracta spawn with the r
     await writeFile(join(project, '.gitignore'), '.fracta/\n.worktrees/\n');
     await git('add', '.');
     await git('commit', '-qm', 'initial');
-    const listed = await fracta(project, ['list', '--json']);
+    const listed = await fractaIsolated(project, ['list', '--json']);
     expect(listed.code).toBe(0);
     const token = (await readFile(join(project, '.fracta', 'controlplane.token'), 'utf8')).trim();
     client = new ControlPlaneClient({ baseUrl: `http://127.0.0.1:${port}`, token });
   });
 
   afterAll(async () => {
-    await fracta(project, ['kill', name]);
-    await fracta(project, ['kill', `${cli}-writer`]);
-    await fracta(project, ['controlplane', 'stop']);
+    await fractaIsolated(project, ['kill', name]);
+    await fractaIsolated(project, ['kill', `${cli}-writer`]);
+    await fractaIsolated(project, ['controlplane', 'stop']);
     await model.close();
     await rm(root, { recursive: true, force: true });
   });
@@ -161,7 +106,7 @@ describe.each(['claude', 'codex', 'opencode'] as const)('fracta spawn with the r
     model.script([
       { kind: 'text', text: `FIRST ANSWER from ${cli}`, usage: { inputTokens: 120, outputTokens: 7 } },
     ]);
-    const spawned = await fracta(project, [
+    const spawned = await fractaIsolated(project, [
       'spawn',
       '--task',
       name,
@@ -197,7 +142,7 @@ describe.each(['claude', 'codex', 'opencode'] as const)('fracta spawn with the r
     model.script([
       { kind: 'text', text: `SECOND ANSWER from ${cli}`, usage: { inputTokens: 200, outputTokens: 5 } },
     ]);
-    const said = await fracta(project, ['say', name, 'Say SECOND', '--json']);
+    const said = await fractaIsolated(project, ['say', name, 'Say SECOND', '--json']);
     expect(said.code).toBe(0);
     expect((JSON.parse(said.stdout) as { delivered: string }).delivered).toBe('resumed');
     const second = await waitForStatus('completed');
@@ -221,7 +166,7 @@ describe.each(['claude', 'codex', 'opencode'] as const)('fracta spawn with the r
     const writer = `${cli}-writer`;
     const worktree = join(project, '.worktrees', writer);
     model.script([writeTurn(cli, worktree), { kind: 'text', text: 'notes written' }]);
-    const spawned = await fracta(project, [
+    const spawned = await fractaIsolated(project, [
       'spawn',
       '--task',
       writer,
@@ -250,7 +195,7 @@ describe.each(['claude', 'codex', 'opencode'] as const)('fracta spawn with the r
         cwd: project,
       });
       expect(stdout.trim()).toBe('codex: notes');
-      const merged = await fracta(project, ['merge', writer]);
+      const merged = await fractaIsolated(project, ['merge', writer]);
       expect(merged).toMatchObject({ code: 0, stderr: '' });
       expect(await readFile(join(project, 'agent-notes.txt'), 'utf8')).toBe('written by codex\n');
     }

@@ -5,53 +5,17 @@
 import { execFile } from 'node:child_process';
 import { existsSync } from 'node:fs';
 import { mkdtemp, readFile, realpath, rm, writeFile } from 'node:fs/promises';
-import net from 'node:net';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { promisify } from 'node:util';
 
 import type { AgentView } from '@fracta/api-contract';
+import { freePort } from '@fracta/testing';
 import { afterAll, beforeAll, describe, expect, it } from '@jest/globals';
 
+import { fractaIsolated, GIT_IDENTITY } from './support/fracta-cli.js';
+
 const run = promisify(execFile);
-const bin = new URL('../../bin/run.js', import.meta.url).pathname;
-const IDENTITY = {
-  GIT_AUTHOR_NAME: 'fracta test',
-  GIT_AUTHOR_EMAIL: 'test@fracta.invalid',
-  GIT_COMMITTER_NAME: 'fracta test',
-  GIT_COMMITTER_EMAIL: 'test@fracta.invalid',
-};
-
-interface Result {
-  code: number;
-  stdout: string;
-  stderr: string;
-}
-
-function fracta(cwd: string, args: string[]): Promise<Result> {
-  return new Promise((resolve) => {
-    execFile(
-      process.execPath,
-      [bin, ...args],
-      { cwd, env: { PATH: process.env.PATH ?? '/usr/bin:/bin', HOME: cwd, ...IDENTITY }, timeout: 60_000 },
-      (error, stdout, stderr) => {
-        resolve({ code: error ? (typeof error.code === 'number' ? error.code : 1) : 0, stdout, stderr });
-      },
-    );
-  });
-}
-
-async function freePort(): Promise<number> {
-  return new Promise((resolve) => {
-    const server = net.createServer().listen(0, '127.0.0.1', () => {
-      const { port } = server.address() as net.AddressInfo;
-      server.close(() => {
-        resolve(port);
-      });
-    });
-  });
-}
-
 const commitFile = (file: string, text: string) => [
   '--',
   'sh',
@@ -64,7 +28,7 @@ describe('fracta agent commands', () => {
 
   async function waitDone(name: string): Promise<AgentView> {
     for (let i = 0; i < 200; i++) {
-      const agents = JSON.parse((await fracta(root, ['list', '--json'])).stdout) as AgentView[];
+      const agents = JSON.parse((await fractaIsolated(root, ['list', '--json'])).stdout) as AgentView[];
       const agent = agents.find((candidate) => candidate.name === name);
       if (agent !== undefined && !['queued', 'running'].includes(agent.status)) return agent;
       await new Promise((resolve) => setTimeout(resolve, 100));
@@ -82,31 +46,31 @@ describe('fracta agent commands', () => {
       `control_plane_api:\n  listen: 127.0.0.1:${await freePort()}\ngateway:\n  managed: false\n`,
     );
     await run('git', ['add', '.'], { cwd: root });
-    await run('git', ['commit', '-qm', 'init'], { cwd: root, env: { ...process.env, ...IDENTITY } });
+    await run('git', ['commit', '-qm', 'init'], { cwd: root, env: { ...process.env, ...GIT_IDENTITY } });
   });
 
   afterAll(async () => {
-    await fracta(root, ['controlplane', 'stop']);
+    await fractaIsolated(root, ['controlplane', 'stop']);
     await rm(root, { recursive: true, force: true });
   });
 
   it('should merge a command agent that committed a file, and refuse a conflicting merge with the file list', async () => {
-    expect((await fracta(root, ['spawn', '--task', 'left', ...commitFile('shared.txt', 'left')])).code).toBe(
-      0,
-    );
     expect(
-      (await fracta(root, ['spawn', '--task', 'right', ...commitFile('shared.txt', 'right')])).code,
+      (await fractaIsolated(root, ['spawn', '--task', 'left', ...commitFile('shared.txt', 'left')])).code,
+    ).toBe(0);
+    expect(
+      (await fractaIsolated(root, ['spawn', '--task', 'right', ...commitFile('shared.txt', 'right')])).code,
     ).toBe(0);
     expect((await waitDone('left')).last_output).toBe('committed');
     expect((await waitDone('right')).status).toBe('completed');
 
-    const merged = await fracta(root, ['merge', 'left']);
+    const merged = await fractaIsolated(root, ['merge', 'left']);
     expect(merged.code).toBe(0);
     expect(merged.stdout).toMatch(/^merged feature\/left into main \([0-9a-f]{12}\)/);
     expect(await readFile(join(root, 'shared.txt'), 'utf8')).toBe('left\n');
 
     const before = (await run('git', ['rev-parse', 'main', 'feature/right'], { cwd: root })).stdout;
-    const conflict = await fracta(root, ['merge', 'right']);
+    const conflict = await fractaIsolated(root, ['merge', 'right']);
     expect(conflict.code).toBe(4);
     expect(conflict.stderr).toContain('conflicts in 1 file(s): shared.txt');
     expect((await run('git', ['rev-parse', 'main', 'feature/right'], { cwd: root })).stdout).toBe(before);
@@ -115,16 +79,29 @@ describe('fracta agent commands', () => {
 
   it('should show an agent with peek and logs, and kill it with its files', async () => {
     expect(
-      (await fracta(root, ['spawn', '--task', 'talker', '--', 'sh', '-c', 'echo one; echo two; sleep 60']))
-        .code,
+      (
+        await fractaIsolated(root, [
+          'spawn',
+          '--task',
+          'talker',
+          '--',
+          'sh',
+          '-c',
+          'echo one; echo two; sleep 60',
+        ])
+      ).code,
     ).toBe(0);
-    for (let i = 0; i < 100 && !(await fracta(root, ['logs', 'talker'])).stdout.includes('two'); i++) {
+    for (
+      let i = 0;
+      i < 100 && !(await fractaIsolated(root, ['logs', 'talker'])).stdout.includes('two');
+      i++
+    ) {
       await new Promise((resolve) => setTimeout(resolve, 50));
     }
-    expect((await fracta(root, ['logs', 'talker'])).stdout).toBe('one\ntwo\n');
-    const peek = await fracta(root, ['peek', 'talker']);
+    expect((await fractaIsolated(root, ['logs', 'talker'])).stdout).toBe('one\ntwo\n');
+    const peek = await fractaIsolated(root, ['peek', 'talker']);
     expect(peek.stdout).toContain('talker (running) on feature/talker');
-    const killed = await fracta(root, ['kill', 'talker']);
+    const killed = await fractaIsolated(root, ['kill', 'talker']);
     expect(killed.code).toBe(0);
     expect(killed.stdout).toContain('killed talker (stopped');
     expect(existsSync(join(root, '.worktrees', 'talker'))).toBe(false);
@@ -143,7 +120,7 @@ describe('fracta agent commands', () => {
     ['an unknown agent', ['kill', 'ghost'], 3, 'agent "ghost" not found'],
     ['an unknown agent to say to', ['say', 'ghost', 'hi'], 3, 'not found'],
   ])('should refuse %s with one line and exit %s', async (_what, args, exit, text) => {
-    const result = await fracta(root, args);
+    const result = await fractaIsolated(root, args);
     expect(result.code).toBe(exit);
     expect(result.stderr).toContain(text);
     expect(
@@ -155,14 +132,14 @@ describe('fracta agent commands', () => {
   });
 
   it('should refuse a duplicate live name with exit 4 and keep the first agent', async () => {
-    expect((await fracta(root, ['spawn', '--task', 'twin', '--', 'sleep', '60'])).code).toBe(0);
-    const second = await fracta(root, ['spawn', '--task', 'twin', '--', 'true']);
+    expect((await fractaIsolated(root, ['spawn', '--task', 'twin', '--', 'sleep', '60'])).code).toBe(0);
+    const second = await fractaIsolated(root, ['spawn', '--task', 'twin', '--', 'true']);
     expect(second.code).toBe(4);
     expect(second.stderr).toContain('already exists');
     const agents = JSON.parse(
-      (await fracta(root, ['list', '--json', '--status', 'running'])).stdout,
+      (await fractaIsolated(root, ['list', '--json', '--status', 'running'])).stdout,
     ) as AgentView[];
     expect(agents.map((agent) => agent.name)).toContain('twin');
-    await fracta(root, ['kill', 'twin']);
+    await fractaIsolated(root, ['kill', 'twin']);
   });
 });

@@ -6,133 +6,62 @@
  * CLI's own MCP health check reports the gateway connected with the agent's token, and the
  * failure with a wrong one.
  */
-import { execFile, spawn } from 'node:child_process';
+import { execFile } from 'node:child_process';
 import { readdirSync, readFileSync } from 'node:fs';
 import { mkdir, mkdtemp, readFile, realpath, rm, writeFile } from 'node:fs/promises';
-import { createRequire } from 'node:module';
-import net from 'node:net';
 import { tmpdir } from 'node:os';
-import { dirname, join } from 'node:path';
+import { join } from 'node:path';
 import { promisify } from 'node:util';
 
 import { ControlPlaneClient, type AgentView } from '@fracta/api-contract';
 import {
+  agentCliBinary,
+  type CliRunOptions,
+  CodexAppServer,
   prepareOfflineCli,
+  runAgentCli,
   startScriptedModel,
   type AgentCli,
   type OfflineCliSetup,
   type ScriptedModel,
 } from '@fracta/scripted-model';
+import { freePort } from '@fracta/testing';
 import { afterAll, beforeAll, describe, expect, it } from '@jest/globals';
 
+import { fractaIsolated } from './support/fracta-cli.js';
+
 const run = promisify(execFile);
-const require = createRequire(import.meta.url);
-const bin = new URL('../../bin/run.js', import.meta.url).pathname;
 const backend = new URL('../fixtures/knowledge-backend.mjs', import.meta.url).pathname;
 
-const PACKAGES: Readonly<Record<AgentCli, string>> = {
-  claude: '@anthropic-ai/claude-code/package.json',
-  codex: '@openai/codex/package.json',
-  opencode: 'opencode-ai/package.json',
-};
-
-function cliBinary(cli: AgentCli): string {
-  const manifestPath = require.resolve(PACKAGES[cli]);
-  const manifest = require(manifestPath) as { bin: Record<string, string> };
-  return join(dirname(manifestPath), manifest.bin[cli] ?? '');
+/** What a CLI's `mcp list` printed (stdout and stderr; opencode colours even a pipe). */
+async function mcpList(cli: AgentCli, options: CliRunOptions): Promise<string> {
+  const result = await runAgentCli(cli, ['mcp', 'list'], { timeoutMs: 30_000, ...options });
+  // eslint-disable-next-line no-control-regex -- colour codes
+  return `${result.stdout}\n${result.stderr}`.replace(/\x1b\[[0-9;]*m/g, '');
 }
 
-async function freePort(): Promise<number> {
-  return new Promise((resolve) => {
-    const server = net.createServer().listen(0, '127.0.0.1', () => {
-      const { port } = server.address() as net.AddressInfo;
-      server.close(() => {
-        resolve(port);
-      });
-    });
-  });
+interface McpServerStatus {
+  readonly name: string;
+  readonly runtimeStatus?: string;
+  readonly tools?: Record<string, unknown>;
 }
 
-const IDENTITY = {
-  GIT_AUTHOR_NAME: 'fracta test',
-  GIT_AUTHOR_EMAIL: 'test@fracta.invalid',
-  GIT_COMMITTER_NAME: 'fracta test',
-  GIT_COMMITTER_EMAIL: 'test@fracta.invalid',
-};
-
-function fracta(cwd: string, args: string[]): Promise<{ code: number; stdout: string; stderr: string }> {
-  return new Promise((resolve) => {
-    execFile(
-      process.execPath,
-      [bin, ...args],
-      { cwd, env: { PATH: process.env.PATH ?? '/usr/bin:/bin', HOME: cwd, ...IDENTITY }, timeout: 60_000 },
-      (error, stdout, stderr) => {
-        resolve({ code: error ? (typeof error.code === 'number' ? error.code : 1) : 0, stdout, stderr });
-      },
-    );
-  });
-}
-
-/** Runs a CLI to completion with a deadline; returns everything it printed. */
-function runCli(
-  file: string,
-  args: string[],
-  options: { cwd: string; env: Record<string, string>; input?: string; timeoutMs?: number },
-): Promise<string> {
-  return new Promise((resolve) => {
-    const child = spawn(file, args, { cwd: options.cwd, env: options.env, detached: true, stdio: 'pipe' });
-    let out = '';
-    child.stdout.setEncoding('utf8').on('data', (chunk: string) => (out += chunk));
-    child.stderr.setEncoding('utf8').on('data', (chunk: string) => (out += chunk));
-    const timer = setTimeout(() => {
-      if (child.pid !== undefined) process.kill(-child.pid, 'SIGKILL');
-    }, options.timeoutMs ?? 30_000);
-    if (options.input !== undefined) child.stdin.end(options.input);
-    else child.stdin.end();
-    child.once('close', () => {
-      clearTimeout(timer);
-      // eslint-disable-next-line no-control-regex -- colour codes (opencode prints them even to a pipe)
-      resolve(out.replace(/\x1b\[[0-9;]*m/g, ''));
-    });
-  });
-}
-
-/** Codex's own MCP health check: app-server over stdio, initialize, a thread in `cwd`, mcpServerStatus/list. */
-async function codexMcpStatus(cwd: string, env: Record<string, string>): Promise<string> {
-  const messages = [
-    {
-      jsonrpc: '2.0',
-      id: 1,
-      method: 'initialize',
-      params: { clientInfo: { name: 'fracta-test', version: '1' } },
-    },
-    { jsonrpc: '2.0', method: 'initialized' },
-    { jsonrpc: '2.0', id: 2, method: 'thread/start', params: { cwd, ephemeral: true } },
-  ];
-  return new Promise((resolve) => {
-    const child = spawn(cliBinary('codex'), ['app-server'], { cwd, env, detached: true, stdio: 'pipe' });
-    let out = '';
-    let asked = false;
-    child.stdout.setEncoding('utf8').on('data', (chunk: string) => {
-      out += chunk;
-      const threadId = /"thread":\{"id":"([^"]+)"/.exec(out)?.[1];
-      if (threadId !== undefined && !asked) {
-        asked = true;
-        child.stdin.write(
-          `${JSON.stringify({ jsonrpc: '2.0', id: 3, method: 'mcpServerStatus/list', params: { threadId } })}\n`,
-        );
-      }
-      if (out.includes('"id":3,')) child.kill('SIGTERM');
-    });
-    const timer = setTimeout(() => {
-      if (child.pid !== undefined) process.kill(-child.pid, 'SIGKILL');
-    }, 30_000);
-    for (const message of messages) child.stdin.write(`${JSON.stringify(message)}\n`);
-    child.once('close', () => {
-      clearTimeout(timer);
-      resolve(out);
-    });
-  });
+/** Codex's own MCP health check: app-server, a thread in `cwd` (project config is per thread), mcpServerStatus/list. */
+async function codexMcpStatus(cwd: string, env: Record<string, string>): Promise<McpServerStatus[]> {
+  const server = new CodexAppServer({ cwd, env });
+  try {
+    await server.request('initialize', { clientInfo: { name: 'fracta-test', version: '1' } });
+    server.notify('initialized');
+    const started = (await server.request('thread/start', { cwd, ephemeral: true })) as {
+      thread: { id: string };
+    };
+    const status = (await server.request('mcpServerStatus/list', { threadId: started.thread.id })) as {
+      data: McpServerStatus[];
+    };
+    return status.data;
+  } finally {
+    await server.close();
+  }
 }
 
 /** The FRACTA_GATEWAY_TOKEN of a live process of `agent` (read from /proc), or null. */
@@ -192,7 +121,9 @@ describe.each(['claude', 'codex', 'opencode'] as const)('the real %s agent throu
           env: { KB_STARTS_FILE: join(root, 'kb-starts') },
         },
       },
-      agents: { agent_runtimes: { [cli]: { command: cliBinary(cli), model: setup.model, env: setup.env } } },
+      agents: {
+        agent_runtimes: { [cli]: { command: agentCliBinary(cli), model: setup.model, env: setup.env } },
+      },
       observability: { log_level: 'warn' },
     };
     await writeFile(join(project, 'fracta.yaml'), JSON.stringify(config, null, 2));
@@ -200,7 +131,7 @@ describe.each(['claude', 'codex', 'opencode'] as const)('the real %s agent throu
     await run('git', ['-c', 'user.name=t', '-c', 'user.email=t@fracta.invalid', 'commit', '-qm', 'init'], {
       cwd: project,
     });
-    expect((await fracta(project, ['list'])).code).toBe(0);
+    expect((await fractaIsolated(project, ['list'])).code).toBe(0);
     const token = (await readFile(join(project, '.fracta', 'controlplane.token'), 'utf8')).trim();
     client = new ControlPlaneClient({ baseUrl: `http://127.0.0.1:${port}`, token });
     // the control plane started its gateway child
@@ -217,8 +148,8 @@ describe.each(['claude', 'codex', 'opencode'] as const)('the real %s agent throu
   });
 
   afterAll(async () => {
-    for (const agent of [name, `${cli}-health`]) await fracta(project, ['kill', agent]);
-    await fracta(project, ['controlplane', 'stop']);
+    for (const agent of [name, `${cli}-health`]) await fractaIsolated(project, ['kill', agent]);
+    await fractaIsolated(project, ['controlplane', 'stop']);
     await model.close();
     await rm(root, { recursive: true, force: true });
   });
@@ -229,7 +160,7 @@ describe.each(['claude', 'codex', 'opencode'] as const)('the real %s agent throu
       { kind: 'tool', tool: 'kb__lookup', arguments: { key: 'answer' } },
       { kind: 'text', text: 'The answer is 42.' },
     ]);
-    const spawned = await fracta(project, [
+    const spawned = await fractaIsolated(project, [
       'spawn',
       '--task',
       name,
@@ -246,7 +177,7 @@ describe.each(['claude', 'codex', 'opencode'] as const)('the real %s agent throu
     });
     expect(done.last_output).toBe('The answer is 42.');
 
-    const listed = JSON.parse((await fracta(project, ['list', '--json'])).stdout) as AgentView[];
+    const listed = JSON.parse((await fractaIsolated(project, ['list', '--json'])).stdout) as AgentView[];
     expect(listed.find((agent) => agent.name === name)?.intent).toBe('looking the answer up');
     // the backend's answer reached the model
     expect(model.modelRequests.flatMap((request) => request.toolResults).join('\n')).toContain(
@@ -270,7 +201,7 @@ describe.each(['claude', 'codex', 'opencode'] as const)('the real %s agent throu
     // a long first answer keeps the agent (and its token) alive while the checks run
     model.script([{ kind: 'text', text: 'done', delayMs: 60_000 }]);
     expect(
-      (await fracta(project, ['spawn', '--task', agent, '--runtime', cli, '--prompt', 'wait'])).code,
+      (await fractaIsolated(project, ['spawn', '--task', agent, '--runtime', cli, '--prompt', 'wait'])).code,
     ).toBe(0);
     const worktree = join(project, '.worktrees', agent);
     let token: string | null = null;
@@ -296,20 +227,14 @@ describe.each(['claude', 'codex', 'opencode'] as const)('the real %s agent throu
         join(home, '.claude', 'settings.json'),
         JSON.stringify({ enableAllProjectMcpServers: true }),
       );
-      const good = await runCli(cliBinary('claude'), ['mcp', 'list'], {
-        cwd: worktree,
-        env: env(token ?? ''),
-      });
+      const good = await mcpList('claude', { cwd: worktree, env: env(token ?? '') });
       expect(good).toMatch(/fracta:.*Connected/);
-      const bad = await runCli(cliBinary('claude'), ['mcp', 'list'], { cwd: worktree, env: env(wrong) });
+      const bad = await mcpList('claude', { cwd: worktree, env: env(wrong) });
       expect(bad).toMatch(/fracta:.*(Failed|401)/);
     } else if (cli === 'opencode') {
-      const good = await runCli(cliBinary('opencode'), ['mcp', 'list'], {
-        cwd: worktree,
-        env: env(token ?? ''),
-      });
+      const good = await mcpList('opencode', { cwd: worktree, env: env(token ?? '') });
       expect(good).toMatch(/fracta\S* connected/);
-      const bad = await runCli(cliBinary('opencode'), ['mcp', 'list'], { cwd: worktree, env: env(wrong) });
+      const bad = await mcpList('opencode', { cwd: worktree, env: env(wrong) });
       expect(bad).toMatch(/fracta\S* failed/i);
     } else {
       // codex reads the project's .codex/config.toml only for a trusted project
@@ -320,11 +245,14 @@ describe.each(['claude', 'codex', 'opencode'] as const)('the real %s agent throu
         `${config}\n[projects.${JSON.stringify(worktree)}]\ntrust_level = "trusted"\n`,
       );
       const good = await codexMcpStatus(worktree, env(token ?? ''));
-      expect(good).toContain('"name":"fracta"');
-      expect(good).toContain('fracta_set_intent');
-      expect(good).toContain('kb__lookup');
+      expect(good).toEqual([expect.objectContaining({ name: 'fracta', runtimeStatus: 'connected' })]);
+      expect(Object.keys(good[0]?.tools ?? {})).toEqual(
+        expect.arrayContaining(['fracta_set_intent', 'kb__lookup']),
+      );
       const bad = await codexMcpStatus(worktree, env(wrong));
-      expect(bad).toMatch(/401|toolsError|Unauthorized/i);
+      expect(bad).toEqual([
+        expect.objectContaining({ name: 'fracta', runtimeStatus: 'authenticationRequired', tools: {} }),
+      ]);
     }
   });
 });

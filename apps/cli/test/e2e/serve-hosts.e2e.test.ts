@@ -10,7 +10,14 @@ import { join } from 'node:path';
 import { stripVTControlCharacters } from 'node:util';
 
 import type { AgentView } from '@fracta/api-contract';
-import { prepareOfflineCli, startScriptedModel, type ScriptedModel } from '@fracta/scripted-model';
+import {
+  type AgentCli,
+  CodexAppServer,
+  prepareOfflineCli,
+  runAgentCli,
+  startScriptedModel,
+  type ScriptedModel,
+} from '@fracta/scripted-model';
 import { afterAll, beforeAll, describe, expect, it } from '@jest/globals';
 
 import {
@@ -21,7 +28,6 @@ import {
   OPENCODE_JSON,
 } from '../../src/lib/serve/host-setup.js';
 
-import { CodexAppServer, runCli, type HostCli } from './support/host-clis.js';
 import { createProject, fractaOnPath, waitFor, type Project } from './support/serve-harness.js';
 
 const TOOLS = [
@@ -37,7 +43,7 @@ const TOOLS = [
 ];
 
 /** `claude mcp add …` as documented, without the leading program name. */
-function argsOf(command: string, program: HostCli): string[] {
+function argsOf(command: string, program: AgentCli): string[] {
   const [first, ...rest] = command.split(' ');
   expect(first).toBe(program);
   return rest;
@@ -54,7 +60,7 @@ class Host {
   /** What the host's model passes to fracta_spawn. */
   readonly spawnArgs: Record<string, unknown>;
 
-  constructor(cli: HostCli) {
+  constructor(cli: AgentCli) {
     this.agent = `from-${cli}`;
     this.spawnArgs = { name: this.agent, command: ['sh', '-c', `echo made by ${cli}`] };
   }
@@ -69,7 +75,7 @@ class Host {
   }
 }
 
-function hostFor(cli: HostCli): Host {
+function hostFor(cli: AgentCli): Host {
   const host = new Host(cli);
 
   beforeAll(async () => {
@@ -97,41 +103,41 @@ describe('fracta serve in the real claude', () => {
     stdout.split('\n').find((line) => line.startsWith('fracta: ')) ?? `(no fracta line in:\n${stdout})`;
 
   it('should connect the server added with `claude mcp add`', async () => {
-    const added = await runCli('claude', argsOf(CLAUDE_ADD_COMMAND, 'claude'), {
+    const added = await runAgentCli('claude', argsOf(CLAUDE_ADD_COMMAND, 'claude'), {
       cwd: host.project.dir,
       env: host.env,
     });
     try {
-      expect(added.code).toBe(0);
+      expect(added.exitCode).toBe(0);
 
-      const listed = await runCli('claude', ['mcp', 'list'], { cwd: host.project.dir, env: host.env });
+      const listed = await runAgentCli('claude', ['mcp', 'list'], { cwd: host.project.dir, env: host.env });
 
       expect(serverLine(listed.stdout)).toBe('fracta: fracta serve - ✔ Connected');
     } finally {
       // The next test checks the .mcp.json form alone.
-      const removed = await runCli('claude', ['mcp', 'remove', 'fracta', '-s', 'local'], {
+      const removed = await runAgentCli('claude', ['mcp', 'remove', 'fracta', '-s', 'local'], {
         cwd: host.project.dir,
         env: host.env,
       });
-      expect(removed.code).toBe(0);
+      expect(removed.exitCode).toBe(0);
     }
   });
 
   it('should connect the .mcp.json entry once project servers are approved, offer the tools, and spawn through them', async () => {
     await writeFile(join(host.project.dir, '.mcp.json'), `${CLAUDE_MCP_JSON}\n`);
-    const pending = await runCli('claude', ['mcp', 'list'], { cwd: host.project.dir, env: host.env });
+    const pending = await runAgentCli('claude', ['mcp', 'list'], { cwd: host.project.dir, env: host.env });
     expect(serverLine(pending.stdout)).toContain('Pending approval');
     await mkdir(join(host.home, '.claude'), { recursive: true });
     await writeFile(join(host.home, '.claude', 'settings.json'), '{"enableAllProjectMcpServers":true}\n');
 
-    const listed = await runCli('claude', ['mcp', 'list'], { cwd: host.project.dir, env: host.env });
+    const listed = await runAgentCli('claude', ['mcp', 'list'], { cwd: host.project.dir, env: host.env });
     expect(serverLine(listed.stdout)).toBe('fracta: fracta serve - ✔ Connected');
 
     host.model.script([
       { kind: 'tool', tool: 'fracta_spawn', arguments: host.spawnArgs },
       { kind: 'text', text: 'Spawned it.' },
     ]);
-    const turn = await runCli(
+    const turn = await runAgentCli(
       'claude',
       [
         '-p',
@@ -148,7 +154,7 @@ describe('fracta serve in the real claude', () => {
       { cwd: host.project.dir, env: host.env },
     );
 
-    expect({ code: turn.code, stderr: turn.stderr.slice(-2_000) }).toEqual({
+    expect({ code: turn.exitCode, stderr: turn.stderr.slice(-2_000) }).toEqual({
       code: 0,
       stderr: expect.any(String) as unknown,
     });
@@ -170,11 +176,11 @@ describe('fracta serve in the real codex', () => {
   const host = hostFor('codex');
 
   it('should write the documented config.toml with `codex mcp add`, list the tools in app-server, and spawn through them', async () => {
-    const added = await runCli('codex', argsOf(CODEX_ADD_COMMAND, 'codex'), {
+    const added = await runAgentCli('codex', argsOf(CODEX_ADD_COMMAND, 'codex'), {
       cwd: host.project.dir,
       env: host.env,
     });
-    expect(added.code).toBe(0);
+    expect(added.exitCode).toBe(0);
     const config = await readFile(join(host.env.CODEX_HOME ?? '', 'config.toml'), 'utf8');
     expect(config).toContain(`${CODEX_CONFIG_TOML}\n`);
 
@@ -225,22 +231,22 @@ describe('fracta serve in the real opencode', () => {
   it('should connect the opencode.json entry, offer the tools, and spawn through them', async () => {
     await writeFile(join(host.project.dir, 'opencode.json'), `${OPENCODE_JSON}\n`);
 
-    const listed = await runCli('opencode', ['mcp', 'list'], { cwd: host.project.dir, env: host.env });
+    const listed = await runAgentCli('opencode', ['mcp', 'list'], { cwd: host.project.dir, env: host.env });
 
-    expect(listed.code).toBe(0);
+    expect(listed.exitCode).toBe(0);
     expect(serverLine(listed.stdout)).toMatch(/✓ fracta connected/);
 
     host.model.script([
       { kind: 'tool', tool: 'fracta_spawn', arguments: host.spawnArgs },
       { kind: 'text', text: 'Spawned it.' },
     ]);
-    const turn = await runCli(
+    const turn = await runAgentCli(
       'opencode',
       ['run', '--format', 'json', '--model', 'scripted/scripted-model', 'start an agent'],
       { cwd: host.project.dir, env: host.env },
     );
 
-    expect({ code: turn.code, stderr: turn.stderr.slice(-2_000) }).toEqual({
+    expect({ code: turn.exitCode, stderr: turn.stderr.slice(-2_000) }).toEqual({
       code: 0,
       stderr: expect.any(String) as unknown,
     });

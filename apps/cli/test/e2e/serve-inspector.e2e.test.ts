@@ -11,7 +11,8 @@ import { dirname, join } from 'node:path';
 
 import { afterAll, beforeAll, describe, expect, it } from '@jest/globals';
 
-import { createProject, fractaOnPath, type Project, type Result } from './support/serve-harness.js';
+import { type Result } from './support/fracta-cli.js';
+import { createProject, fractaOnPath, type Project } from './support/serve-harness.js';
 
 const require = createRequire(import.meta.url);
 

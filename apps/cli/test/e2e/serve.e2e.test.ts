@@ -20,11 +20,10 @@ import {
   OPENCODE_JSON,
 } from '../../src/lib/serve/host-setup.js';
 
+import { BIN, fracta } from './support/fracta-cli.js';
 import {
-  BIN,
   connectServe,
   createProject,
-  fracta,
   textOf,
   waitFor,
   type Project,

@@ -9,7 +9,7 @@ import type { AgentView } from '@fracta/api-contract';
 import { afterAll, beforeAll, describe, expect, it } from '@jest/globals';
 
 import { git, startControlPlane, type Harness } from './harness.js';
-import { processesWithEnv, waitForStatus } from './wait.js';
+import { processesWithEnv, programOf, waitFor, waitForStatus } from './wait.js';
 
 interface ErrorBody {
   error: { code: string; message: string };
@@ -143,6 +143,7 @@ describe('bad input to the control plane', () => {
   it('should refuse a duplicate live name with 409 and leave the first agent alone', async () => {
     expect((await spawn({ name: 'twin', runtime: 'command', command: ['sleep', '60'] })).status).toBe(201);
     await waitForStatus(cp, 'twin', 'running');
+    await waitFor(() => programOf('twin', 'sleep') !== undefined, 'twin to exec sleep');
     const before = processesWithEnv('FRACTA_AGENT', 'twin');
     const second = await spawn({ name: 'twin', runtime: 'command', command: ['true'] });
     expect(second.status).toBe(409);

@@ -4,28 +4,19 @@
  * queued ones start, and no slot leaks.
  */
 import { spawn, type ChildProcess } from 'node:child_process';
-import { readFileSync } from 'node:fs';
 import { mkdtemp, realpath, rm, writeFile } from 'node:fs/promises';
-import net from 'node:net';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 
 import { ControlPlaneClient, type AgentView } from '@fracta/api-contract';
+import { freePort } from '@fracta/testing';
 import { afterAll, afterEach, beforeAll, describe, expect, it } from '@jest/globals';
 
 import { GIT_IDENTITY, makeRepo } from './harness.js';
-import { processesWithEnv, sleep, waitFor } from './wait.js';
+import { processesWithEnv, programOf, sleep, waitFor } from './wait.js';
 
 const MAIN = join(import.meta.dirname, '..', '..', 'dist', 'main.js');
 const TOKEN = 'crash-test-token-0123456789abcdef0123456789';
-
-function commandOf(pid: number): string {
-  try {
-    return readFileSync(`/proc/${pid}/cmdline`, 'utf8').split('\0')[0] ?? '';
-  } catch {
-    return '';
-  }
-}
 
 function killQuietly(pid: number): void {
   try {
@@ -33,22 +24,6 @@ function killQuietly(pid: number): void {
   } catch {
     // already gone
   }
-}
-
-/** The pid of an agent's program once it has exec'd `sleep` (not its supervisor, not a fork). */
-function programOf(agent: string): number | undefined {
-  return processesWithEnv('FRACTA_AGENT', agent).find((pid) => commandOf(pid) === 'sleep');
-}
-
-async function freePort(): Promise<number> {
-  return new Promise((resolve) => {
-    const server = net.createServer().listen(0, '127.0.0.1', () => {
-      const { port } = server.address() as net.AddressInfo;
-      server.close(() => {
-        resolve(port);
-      });
-    });
-  });
 }
 
 describe('control plane crash recovery (SIGKILL, restart)', () => {
@@ -159,13 +134,13 @@ describe('control plane crash recovery (SIGKILL, restart)', () => {
     await until('survivor', 'running');
     await until('victim', 'running');
     // Running is recorded once the supervisor is up; its program may still be on its way to exec.
-    await waitFor(() => programOf('victim') !== undefined, 'the victim to exec sleep');
+    await waitFor(() => programOf('victim', 'sleep') !== undefined, 'the victim to exec sleep');
 
     await sigkillControlPlane();
     const victimPids = processesWithEnv('FRACTA_AGENT', 'victim');
     expect(victimPids.length).toBe(2); // the supervisor and sleep
     // Kill the program only: its supervisor records the signal and exits.
-    process.kill(programOf('victim') ?? 0, 'SIGKILL');
+    process.kill(programOf('victim', 'sleep') ?? 0, 'SIGKILL');
     await waitFor(() => processesWithEnv('FRACTA_AGENT', 'victim').length === 0, 'the victim to be gone');
 
     await startControlPlane();
@@ -189,7 +164,7 @@ describe('control plane crash recovery (SIGKILL, restart)', () => {
     await startControlPlane();
     await client.spawn({ name: 'orphan', runtime: 'command', command: ['sleep', '300'] });
     await until('orphan', 'running');
-    await waitFor(() => programOf('orphan') !== undefined, 'the orphan to exec sleep');
+    await waitFor(() => programOf('orphan', 'sleep') !== undefined, 'the orphan to exec sleep');
     await sigkillControlPlane();
     // Kill the supervisor and its program, again until none is left (no fork can slip past).
     await waitFor(() => {

@@ -60,3 +60,20 @@ export function processesWithEnv(name: string, value: string): number[] {
   }
   return pids;
 }
+
+/** The first word of a process's command line ('' when it is gone). */
+export function commandOf(pid: number): string {
+  try {
+    return readFileSync(`/proc/${pid}/cmdline`, 'utf8').split('\0')[0] ?? '';
+  } catch {
+    return '';
+  }
+}
+
+/**
+ * The pid of an agent's program once it has exec'd `command` (not its supervisor, nor the fork on
+ * its way to exec): Running is recorded once the supervisor is up, a moment before that.
+ */
+export function programOf(agent: string, command: string): number | undefined {
+  return processesWithEnv('FRACTA_AGENT', agent).find((pid) => commandOf(pid) === command);
+}

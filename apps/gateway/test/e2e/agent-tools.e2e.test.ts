@@ -5,16 +5,12 @@
 import { join } from 'node:path';
 
 import { FRACTA_AGENT_TOOLS } from '@fracta/api-contract';
+import { freePort } from '@fracta/testing';
 import { afterAll, beforeAll, describe, expect, it } from '@jest/globals';
 import { Client, StreamableHTTPClientTransport } from '@modelcontextprotocol/client';
 
 import { startHttpBackend, stdioBackendYaml, type HttpBackend } from '../support/backends.js';
-import {
-  freePort,
-  makeProject,
-  startControlPlane,
-  type RunningControlPlane,
-} from '../support/control-plane.js';
+import { makeProject, startControlPlane, type RunningControlPlane } from '../support/control-plane.js';
 import { connectAgent, startGateway, textOf, type RunningGateway } from '../support/gateway.js';
 import { waitFor } from '../support/processes.js';
 

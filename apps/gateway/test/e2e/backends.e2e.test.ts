@@ -5,13 +5,13 @@
  */
 import { join } from 'node:path';
 
+import { freePort } from '@fracta/testing';
 import { afterAll, beforeAll, describe, expect, it } from '@jest/globals';
 import type { Client } from '@modelcontextprotocol/client';
 
 import { startHttpBackend, startsOf, stdioBackendYaml, type HttpBackend } from '../support/backends.js';
 import {
   CP_TOKEN,
-  freePort,
   makeProject,
   startControlPlane,
   type RunningControlPlane,

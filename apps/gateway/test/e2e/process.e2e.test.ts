@@ -11,12 +11,12 @@ import { tmpdir } from 'node:os';
 import { dirname, join } from 'node:path';
 import { promisify } from 'node:util';
 
+import { freePort } from '@fracta/testing';
 import { afterAll, beforeAll, describe, expect, it } from '@jest/globals';
 
 import { startsOf, stdioBackendYaml } from '../support/backends.js';
 import {
   CP_TOKEN,
-  freePort,
   makeProject,
   startControlPlane,
   type RunningControlPlane,

@@ -6,13 +6,13 @@
 import { request as httpRequest } from 'node:http';
 import { join } from 'node:path';
 
+import { freePort } from '@fracta/testing';
 import { afterAll, beforeAll, describe, expect, it } from '@jest/globals';
 import type { Client } from '@modelcontextprotocol/client';
 
 import { stdioBackendYaml } from '../support/backends.js';
 import {
   CP_TOKEN,
-  freePort,
   makeProject,
   startControlPlane,
   type RunningControlPlane,

@@ -2,14 +2,19 @@ import { randomBytes } from 'node:crypto';
 import { writeFile } from 'node:fs/promises';
 import { join } from 'node:path';
 
-import { prepareOfflineCli, type ScriptedModel, startScriptedModel } from '@fracta/scripted-model';
+import {
+  expectExit,
+  prepareOfflineCli,
+  runAgentCli,
+  type ScriptedModel,
+  startScriptedModel,
+} from '@fracta/scripted-model';
 import { afterEach, beforeEach, describe, expect, it } from '@jest/globals';
 
 import { type AgentFiles, writeAgentFiles } from '../../src/index.js';
 
 import { AGENT, agentInput, INSTRUCTIONS_MARK } from './support/agent-input.js';
 import { createAgentWorkspace, type AgentWorkspace } from './support/agent-workspace.js';
-import { expectExit, runCli } from './support/cli-process.js';
 import { TestGateway } from './support/test-gateway.js';
 
 /** The line `claude mcp list` prints for one server. */
@@ -61,7 +66,10 @@ describe('claude reads the files fracta writes', () => {
       existing: { '.mcp.json': userServers },
     });
 
-    const result = await runCli('claude', [...files.extraArgs, 'mcp', 'list'], { cwd: workspace.repo, env });
+    const result = await runAgentCli('claude', [...files.extraArgs, 'mcp', 'list'], {
+      cwd: workspace.repo,
+      env,
+    });
 
     expectExit(result, 0);
     // It shows the URL as written (a variable reference) and connects to what the env says.
@@ -78,7 +86,7 @@ describe('claude reads the files fracta writes', () => {
   it('should report the failure when the token in the env is wrong', async () => {
     const files = await writeFiles();
 
-    const result = await runCli('claude', [...files.extraArgs, 'mcp', 'list'], {
+    const result = await runAgentCli('claude', [...files.extraArgs, 'mcp', 'list'], {
       cwd: workspace.repo,
       env: { ...env, FRACTA_GATEWAY_TOKEN: 'wrong-token' },
     });
@@ -93,12 +101,12 @@ describe('claude reads the files fracta writes', () => {
     const worktree = join(workspace.repo, '.worktrees', 'a1');
     await workspace.write(writeAgentFiles(agentInput('claude', gateway.url)), worktree);
 
-    const untrusted = await runCli('claude', ['mcp', 'list'], { cwd: worktree, env });
+    const untrusted = await runAgentCli('claude', ['mcp', 'list'], { cwd: worktree, env });
     await writeFile(
       join(workspace.home, '.claude.json'),
       JSON.stringify({ projects: { [workspace.repo]: { hasTrustDialogAccepted: true } } }),
     );
-    const trusted = await runCli('claude', ['mcp', 'list'], { cwd: worktree, env });
+    const trusted = await runAgentCli('claude', ['mcp', 'list'], { cwd: worktree, env });
 
     expect(serverLine(untrusted.stdout, 'fracta')).toContain('Pending approval');
     expect(serverLine(trusted.stdout, 'fracta')).toContain('✔ Connected');
@@ -116,7 +124,7 @@ describe('claude reads the files fracta writes', () => {
       { kind: 'text', text: 'Could not report.' },
     ]);
 
-    const result = await runCli(
+    const result = await runAgentCli(
       'claude',
       [
         '-p',
@@ -160,7 +168,7 @@ describe('claude reads the files fracta writes', () => {
         { kind: 'text', text: 'Reported.' },
       ]);
 
-      const result = await runCli(
+      const result = await runAgentCli(
         'claude',
         [
           '-p',

@@ -2,14 +2,20 @@ import { randomBytes } from 'node:crypto';
 import { appendFile } from 'node:fs/promises';
 import { join } from 'node:path';
 
-import { prepareOfflineCli, type ScriptedModel, startScriptedModel } from '@fracta/scripted-model';
+import {
+  CodexAppServer,
+  expectExit,
+  prepareOfflineCli,
+  runAgentCli,
+  type ScriptedModel,
+  startScriptedModel,
+} from '@fracta/scripted-model';
 import { afterEach, beforeEach, describe, expect, it } from '@jest/globals';
 
 import { type AgentFiles, writeAgentFiles } from '../../src/index.js';
 
 import { AGENT, agentInput, INSTRUCTIONS_MARK } from './support/agent-input.js';
 import { createAgentWorkspace, type AgentWorkspace } from './support/agent-workspace.js';
-import { CodexAppServer, expectExit, runCli } from './support/cli-process.js';
 import { FRACTA_TOOLS, TestGateway } from './support/test-gateway.js';
 
 interface McpServerStatus {
@@ -58,7 +64,7 @@ describe('codex reads the files and options fracta writes', () => {
     args: readonly string[],
     environment = env,
   ): Promise<{ global: McpServerStatus[]; thread: McpServerStatus[] }> {
-    const server = new CodexAppServer(args, { cwd: workspace.repo, env: environment });
+    const server = new CodexAppServer({ args, cwd: workspace.repo, env: environment });
     servers.push(server);
     await server.request('initialize', { clientInfo: { name: 'fracta-mcp-config-test', version: '1.0.0' } });
     server.notify('initialized');
@@ -155,7 +161,7 @@ describe('codex reads the files and options fracta writes', () => {
         { kind: 'text', text: 'Reported.' },
       ]);
 
-      const result = await runCli('codex', execArgs(files.extraArgs), { cwd: workspace.repo, env });
+      const result = await runAgentCli('codex', execArgs(files.extraArgs), { cwd: workspace.repo, env });
 
       expectExit(result, 0);
       expect(files.files.map((file) => file.path)).toEqual(written);
@@ -182,7 +188,7 @@ describe('codex reads the files and options fracta writes', () => {
       { kind: 'text', text: 'Could not report.' },
     ]);
 
-    const result = await runCli('codex', execArgs(withoutApproval), { cwd: workspace.repo, env });
+    const result = await runAgentCli('codex', execArgs(withoutApproval), { cwd: workspace.repo, env });
 
     expectExit(result, 0);
     expect(toolCall(result.events)).toMatchObject({

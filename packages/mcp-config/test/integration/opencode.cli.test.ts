@@ -1,14 +1,19 @@
 import { randomBytes } from 'node:crypto';
 import { stripVTControlCharacters } from 'node:util';
 
-import { prepareOfflineCli, type ScriptedModel, startScriptedModel } from '@fracta/scripted-model';
+import {
+  expectExit,
+  prepareOfflineCli,
+  runAgentCli,
+  type ScriptedModel,
+  startScriptedModel,
+} from '@fracta/scripted-model';
 import { afterEach, beforeEach, describe, expect, it } from '@jest/globals';
 
 import { type AgentFiles, writeAgentFiles } from '../../src/index.js';
 
 import { AGENT, agentInput, INSTRUCTIONS_MARK } from './support/agent-input.js';
 import { createAgentWorkspace, type AgentWorkspace } from './support/agent-workspace.js';
-import { expectExit, runCli } from './support/cli-process.js';
 import { TestGateway } from './support/test-gateway.js';
 
 /** `opencode mcp list` prints `✓ name connected` / `✗ name failed` followed by details. */
@@ -75,7 +80,7 @@ describe('opencode reads the files fracta writes', () => {
       existing: { 'opencode.json': userConfig() },
     });
 
-    const result = await runCli('opencode', ['mcp', 'list'], { cwd: workspace.repo, env });
+    const result = await runAgentCli('opencode', ['mcp', 'list'], { cwd: workspace.repo, env });
 
     expectExit(result, 0);
     expect(serverLines(result.stdout, 'fracta')).toMatch(/✓ fracta connected/);
@@ -91,7 +96,7 @@ describe('opencode reads the files fracta writes', () => {
   it('should report the failure when the token in the env is wrong', async () => {
     await writeFiles();
 
-    const result = await runCli('opencode', ['mcp', 'list'], {
+    const result = await runAgentCli('opencode', ['mcp', 'list'], {
       cwd: workspace.repo,
       env: { ...env, FRACTA_GATEWAY_TOKEN: 'wrong-token' },
     });
@@ -123,7 +128,7 @@ describe('opencode reads the files fracta writes', () => {
         { kind: 'text', text: 'Reported.' },
       ]);
 
-      const result = await runCli(
+      const result = await runAgentCli(
         'opencode',
         ['run', '--format', 'json', '--model', 'scripted/scripted-model', 'report progress'],
         {

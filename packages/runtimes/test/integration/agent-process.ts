@@ -1,29 +1,11 @@
 import { execFile, spawn } from 'node:child_process';
 import { mkdtemp, realpath, rm } from 'node:fs/promises';
-import { createRequire } from 'node:module';
 import { tmpdir } from 'node:os';
-import { dirname, join } from 'node:path';
+import { join } from 'node:path';
 import { createInterface } from 'node:readline';
 import { promisify } from 'node:util';
 
 import { type CommandLine, type OutputEvent, type RunOutcome, type RuntimeAdapter } from '../../src/index.js';
-
-const require = createRequire(import.meta.url);
-
-/** Where each pinned CLI (a devDependency of this package) keeps its package.json. */
-const PACKAGE_JSON = {
-  claude: require.resolve('@anthropic-ai/claude-code/package.json'),
-  codex: require.resolve('@openai/codex/package.json'),
-  opencode: require.resolve('opencode-ai/package.json'),
-} as const;
-
-/** The executable a pinned CLI's package declares as its `bin` (not pnpm's shell shim). */
-export function cliBinary(cli: keyof typeof PACKAGE_JSON): string {
-  const manifest = require(PACKAGE_JSON[cli]) as { bin: Record<string, string> };
-  const bin = manifest.bin[cli];
-  if (bin === undefined) throw new Error(`${PACKAGE_JSON[cli]} declares no "${cli}" binary`);
-  return join(dirname(PACKAGE_JSON[cli]), bin);
-}
 
 /** A temp root holding `home` (the agent's HOME) and `work` (a git repository, the workspace). */
 export interface AgentSandbox {

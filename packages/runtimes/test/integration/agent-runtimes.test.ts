@@ -2,6 +2,7 @@ import { readFile } from 'node:fs/promises';
 import { join } from 'node:path';
 
 import {
+  agentCliBinary,
   type ErrorTurn,
   type OfflineCliSetup,
   prepareOfflineCli,
@@ -13,7 +14,7 @@ import { afterEach, beforeEach, describe, expect, it } from '@jest/globals';
 
 import { getRuntimeAdapter, type RuntimeAdapter } from '../../src/index.js';
 
-import { type AgentRun, type AgentSandbox, cliBinary, createSandbox, runAgent } from './agent-process.js';
+import { type AgentRun, type AgentSandbox, createSandbox, runAgent } from './agent-process.js';
 
 interface AgentProfile {
   readonly cli: 'claude' | 'codex' | 'opencode';
@@ -116,7 +117,7 @@ describe.each(profiles.map((profile) => [profile.cli, profile] as const))(
         workspace: { path: sandbox.workdir, kind: 'git-worktree' },
         model: setup.model,
         resumeToken,
-        binary: cliBinary(profile.cli),
+        binary: agentCliBinary(profile.cli),
         extraArgs: profile.extraArgs,
       });
       return runAgent(adapter, line, {

@@ -1,0 +1,19 @@
+import net from 'node:net';
+
+/**
+ * A TCP port on 127.0.0.1 that was free a moment ago (the kernel picked it): for a server a test
+ * starts in another process, which must bind it itself. Another process may take it meanwhile;
+ * tests that bind in-process should listen on port 0 instead.
+ */
+export function freePort(): Promise<number> {
+  return new Promise((resolve, reject) => {
+    const server = net.createServer();
+    server.once('error', reject);
+    server.listen(0, '127.0.0.1', () => {
+      const { port } = server.address() as net.AddressInfo;
+      server.close(() => {
+        resolve(port);
+      });
+    });
+  });
+}

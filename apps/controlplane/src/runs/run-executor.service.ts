@@ -288,7 +288,6 @@ export class RunExecutor {
         patch: { currentRunId: runId },
         attrs: { runtime: agent.runtime, run_kind: mission.runKind },
       });
-      this.notifier.notify();
       if (!moved.applied) {
         // Killed while starting: the kill found no process yet, so this stops it.
         await this.backend.stop(handle, 0);
@@ -308,6 +307,8 @@ export class RunExecutor {
       this.metrics.spawnToRunning.observe((Date.now() - mission.createdAt.getTime()) / 1000);
       // The spawn's answer waits for this, not for the bus entry below.
       this.waiters.report(mission.id, { started: true, run: runId, agent: moved.agent });
+      // Watchers (SSE, the gateway) wake after the answer is on its way, not before it.
+      this.notifier.notify();
       // Let the spawn's answer go out before the log line and the bus entry (a locked file append).
       await new Promise((resolve) => setImmediate(resolve));
       this.logger.info('run started', { agent: agent.name, run: runId, runtime: agent.runtime });

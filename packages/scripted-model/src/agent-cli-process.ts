@@ -111,6 +111,15 @@ export function expectExit(result: CliRun, exitCode: number): void {
   );
 }
 
+/** One entry of codex's `mcpServerStatus/list` (the fields the tests read). */
+export interface McpServerStatus {
+  readonly name: string;
+  readonly runtimeStatus?: string;
+  readonly authStatus?: string;
+  readonly toolsError?: string | null;
+  readonly tools?: Record<string, unknown>;
+}
+
 interface JsonRpcResponse {
   readonly id: number;
   readonly result?: unknown;
@@ -164,6 +173,25 @@ export class CodexAppServer {
       });
       this.#child.stdin.write(`${JSON.stringify({ id, method, params })}\n`);
     });
+  }
+
+  /**
+   * `mcpServerStatus/list` (of the thread, when given), asked again while a server is still
+   * `starting` (codex connects in the background), up to `timeoutMs`; the last answer either way.
+   */
+  async mcpServerStatus(threadId?: string, timeoutMs = 15_000): Promise<McpServerStatus[]> {
+    const deadline = Date.now() + timeoutMs;
+    for (;;) {
+      const answer = (await this.request(
+        'mcpServerStatus/list',
+        threadId === undefined ? {} : { threadId },
+      )) as {
+        data: McpServerStatus[];
+      };
+      const starting = answer.data.some((server) => server.runtimeStatus === 'starting');
+      if (!starting || Date.now() >= deadline) return answer.data;
+      await new Promise((resolve) => setTimeout(resolve, 100));
+    }
   }
 
   notify(method: string): void {

@@ -22,5 +22,6 @@ export {
   type CliRunOptions,
   CodexAppServer,
   expectExit,
+  type McpServerStatus,
   runAgentCli,
 } from './agent-cli-process.js';

@@ -18,6 +18,7 @@ import {
   agentCliBinary,
   type CliRunOptions,
   CodexAppServer,
+  type McpServerStatus,
   prepareOfflineCli,
   runAgentCli,
   startScriptedModel,
@@ -40,12 +41,6 @@ async function mcpList(cli: AgentCli, options: CliRunOptions): Promise<string> {
   return `${result.stdout}\n${result.stderr}`.replace(/\x1b\[[0-9;]*m/g, '');
 }
 
-interface McpServerStatus {
-  readonly name: string;
-  readonly runtimeStatus?: string;
-  readonly tools?: Record<string, unknown>;
-}
-
 /** Codex's own MCP health check: app-server, a thread in `cwd` (project config is per thread), mcpServerStatus/list. */
 async function codexMcpStatus(cwd: string, env: Record<string, string>): Promise<McpServerStatus[]> {
   const server = new CodexAppServer({ cwd, env });
@@ -55,10 +50,7 @@ async function codexMcpStatus(cwd: string, env: Record<string, string>): Promise
     const started = (await server.request('thread/start', { cwd, ephemeral: true })) as {
       thread: { id: string };
     };
-    const status = (await server.request('mcpServerStatus/list', { threadId: started.thread.id })) as {
-      data: McpServerStatus[];
-    };
-    return status.data;
+    return await server.mcpServerStatus(started.thread.id);
   } finally {
     await server.close();
   }

@@ -62,7 +62,7 @@ export function processesWithEnv(name: string, value: string): number[] {
 }
 
 /** The first word of a process's command line ('' when it is gone). */
-export function commandOf(pid: number): string {
+function commandOf(pid: number): string {
   try {
     return readFileSync(`/proc/${pid}/cmdline`, 'utf8').split('\0')[0] ?? '';
   } catch {

@@ -5,6 +5,7 @@ import { join } from 'node:path';
 import {
   CodexAppServer,
   expectExit,
+  type McpServerStatus,
   prepareOfflineCli,
   runAgentCli,
   type ScriptedModel,
@@ -17,14 +18,6 @@ import { type AgentFiles, writeAgentFiles } from '../../src/index.js';
 import { AGENT, agentInput, INSTRUCTIONS_MARK } from './support/agent-input.js';
 import { createAgentWorkspace, type AgentWorkspace } from './support/agent-workspace.js';
 import { FRACTA_TOOLS, TestGateway } from './support/test-gateway.js';
-
-interface McpServerStatus {
-  readonly name: string;
-  readonly authStatus: string;
-  readonly runtimeStatus?: string | null;
-  readonly tools: Record<string, unknown>;
-  readonly toolsError?: string | null;
-}
 
 describe('codex reads the files and options fracta writes', () => {
   let model: ScriptedModel;
@@ -68,15 +61,13 @@ describe('codex reads the files and options fracta writes', () => {
     servers.push(server);
     await server.request('initialize', { clientInfo: { name: 'fracta-mcp-config-test', version: '1.0.0' } });
     server.notify('initialized');
-    const global = (await server.request('mcpServerStatus/list', {})) as { data: McpServerStatus[] };
+    const global = await server.mcpServerStatus();
     // Project config (.codex/config.toml) is per thread: it is read for the thread's cwd.
     const started = (await server.request('thread/start', { cwd: workspace.repo, ephemeral: true })) as {
       thread: { id: string };
     };
-    const thread = (await server.request('mcpServerStatus/list', { threadId: started.thread.id })) as {
-      data: McpServerStatus[];
-    };
-    return { global: global.data, thread: thread.data };
+    const thread = await server.mcpServerStatus(started.thread.id);
+    return { global, thread };
   }
 
   async function trustRepository(): Promise<void> {

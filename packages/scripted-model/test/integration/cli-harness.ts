@@ -42,12 +42,15 @@ export async function createSandbox(cli: AgentCli, model: ScriptedModel): Promis
   };
 }
 
-/** Runs the CLI once in the sandbox (see runAgentCli), killed after `timeoutMs`. */
+/**
+ * Runs the CLI once in the sandbox (see runAgentCli), killed after `timeoutMs`: generous, as a
+ * cold codex once stalled for 25 s before printing anything while CI loaded both cores.
+ */
 export function runCli(
   cli: AgentCli,
   args: readonly string[],
   sandbox: CliSandbox,
-  timeoutMs = 25_000,
+  timeoutMs = 60_000,
 ): Promise<CliRun> {
   return runAgentCli(cli, args, { cwd: sandbox.workdir, env: sandbox.env, timeoutMs });
 }

@@ -42,6 +42,18 @@ describe(isLockContention.name, () => {
     ).toBe(true);
   });
 
+  it("should recognise another worktree's admin files read while that worktree is being added", () => {
+    expect(
+      isLockContention(
+        "Preparing worktree (new branch 'feature/c4')\nfatal: failed to read .git/worktrees/c2/commondir: Success",
+      ),
+    ).toBe(true);
+    expect(
+      isLockContention('fatal: failed to read /r/.git/worktrees/x/gitdir: No such file or directory'),
+    ).toBe(true);
+    expect(isLockContention('fatal: failed to read object 1234abcd: Operation not permitted')).toBe(false);
+  });
+
   it('should not take real conflicts or other failures for contention', () => {
     expect(isLockContention("fatal: a branch named 'feature/x' already exists")).toBe(false);
     expect(

@@ -48,8 +48,19 @@ const REPOSITORY_VARIABLES = [
 
 const LOCK_ATTEMPTS = 8;
 
-/** True when git failed only because another git process held a lock for a moment. */
+/**
+ * Another `git worktree add` half way: git lists the worktrees and reads each one's admin files,
+ * which the other process has created but not yet written ("failed to read
+ * .git/worktrees/<name>/commondir: Success").
+ */
+const WORKTREE_BEING_ADDED = /failed to read [^\n]*worktrees\/[^/\s]+\/(commondir|gitdir)\b/i;
+
+/**
+ * True when git failed only because another git process was in the middle of something: it held
+ * a lock, or it was creating a worktree whose admin files this one read too early.
+ */
 export function isLockContention(stderr: string): boolean {
+  if (WORKTREE_BEING_ADDED.test(stderr)) return true;
   // "cannot lock ref 'refs/heads/feature/x': 'refs/heads/feature' exists" is a real conflict, not contention.
   if (/exists;|' exists|already exists/i.test(stderr)) return false;
   return /index\.lock|could not lock|cannot lock|unable to create '[^']*\.lock'|\.lock': File exists/i.test(

@@ -146,7 +146,7 @@ export class AgentLifecycleService {
     if (input.queued !== true && (await this.startsAtOnce())) {
       const report = await this.waitForStart(missionId, name, (agent) => agent.status !== 'queued');
       // The started agent as the start wrote it: no second read on the answer's path.
-      if (report?.started === true && report.agent !== undefined) return report.agent;
+      if (report?.started === true) return report.agent;
     }
     return this.agents.get(name);
   }
@@ -168,7 +168,7 @@ export class AgentLifecycleService {
       while (!abort.signal.aborted && Date.now() < deadline) {
         const agent = await this.agents.find(name);
         if (agent === null || started(agent))
-          return agent?.currentRunId ? { started: true, run: agent.currentRunId } : null;
+          return agent?.currentRunId ? { started: true, run: agent.currentRunId, agent } : null;
         await new Promise((resolve) => setTimeout(resolve, START_POLL_MS));
       }
       return null;

@@ -6,7 +6,7 @@ import type { Agent } from '@fracta/domain';
  * with the agent as it is then (still queued behind the concurrency cap).
  */
 export type StartReport =
-  | { readonly started: true; readonly run: string; readonly agent?: Agent }
+  | { readonly started: true; readonly run: string; readonly agent: Agent }
   | { readonly started: false; readonly error: Error };
 
 export class StartWaiters {

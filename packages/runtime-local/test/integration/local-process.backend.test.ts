@@ -214,7 +214,8 @@ describe(LocalProcessBackend.name, () => {
     it('should not open an inspector port, nor stop, when the group gets SIGUSR1', async () => {
       const handle = await backend.start(box.spec('sh', ['-c', 'trap "" USR1; sleep 100']));
       const pid = supervisorPid(handle);
-      await programOf(pid, 'sh'); // the supervisor has booted and spawned it
+      // The supervisor has booted and spawned sh, and sh has set its trap (it runs sleep after it).
+      await programOf(await programOf(pid, 'sh'), 'sleep');
       process.kill(-pid, 'SIGUSR1');
       await sleep(300);
 

@@ -1,6 +1,11 @@
 import { describe, expect, it } from '@jest/globals';
 
-import { type GatewayCredential, isCredentialActive, TOKEN_HASH_PATTERN } from './credential.js';
+import {
+  type GatewayCredential,
+  isCredentialActive,
+  TOKEN_HASH_PATTERN,
+  validateCredentialDraft,
+} from './credential.js';
 
 const NOW = new Date('2026-03-01T12:00:00.000Z');
 
@@ -67,5 +72,19 @@ describe('TOKEN_HASH_PATTERN', () => {
     ['the empty string', ''],
   ])('should reject %s', (_, hash) => {
     expect(TOKEN_HASH_PATTERN.test(hash)).toBe(false);
+  });
+});
+
+describe('validateCredentialDraft', () => {
+  it('should pass a credential whose tokenHash is a lower-case hex SHA-256', () => {
+    const draft = { id: 'c-1', agent: 'a', tokenHash: 'ab'.repeat(32), createdAt: at(0), expiresAt: null };
+    expect(validateCredentialDraft(draft)).toBe(draft);
+  });
+
+  it('should refuse any other tokenHash with CREDENTIAL_INVALID', () => {
+    const draft = { id: 'c-1', agent: 'a', tokenHash: 'AB'.repeat(32), createdAt: at(0), expiresAt: null };
+    expect(() => validateCredentialDraft(draft)).toThrow(
+      expect.objectContaining({ code: 'CREDENTIAL_INVALID', category: 'invalid' }),
+    );
   });
 });

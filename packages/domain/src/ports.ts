@@ -69,6 +69,14 @@ export interface TransitionRequest {
   /** Recorded in the event (and as failureReason on `fail` unless the patch sets one). */
   readonly reason?: string | null;
   readonly attrs?: Readonly<Record<string, string>>;
+  /**
+   * The process handle of `run` (required with it), recorded on that run in the same transaction:
+   * a start records its process and Running together, so a restart never finds one without the
+   * other. Validated as `RunRepository.attachHandle` validates it; when the run is not running,
+   * RunNotRunningError (RunNotFoundError when absent) and nothing is written. A transition that
+   * does not apply records no handle either.
+   */
+  readonly runHandle?: string;
 }
 
 export type TransitionResult =
@@ -273,8 +281,21 @@ export type MergeResult =
   | { readonly merged: true; readonly commit: string }
   | { readonly merged: false; readonly conflicts: readonly string[] };
 
+export interface PrepareOptions {
+  /** The branch a git worktree starts from; default the repository's current branch. */
+  readonly baseBranch?: string | null;
+  /**
+   * Work that only needs to know where the workspace will be, done side by side with creating it
+   * (a `git worktree add` takes most of a spawn): called once the place is decided and every check
+   * has passed, so a refused prepare never calls it. prepare settles after both have; when either
+   * fails, the workspace is undone and prepare rejects (with the workspace's own error first).
+   * What `alongside` did is the caller's to undo.
+   */
+  readonly alongside?: ((planned: WorkspaceInfo) => Promise<void>) | undefined;
+}
+
 export abstract class WorkspaceProvider {
-  abstract prepare(agent: string, options: { baseBranch?: string | null }): Promise<WorkspaceInfo>;
+  abstract prepare(agent: string, options: PrepareOptions): Promise<WorkspaceInfo>;
   abstract remove(workspace: WorkspaceInfo, options: { keepFiles: boolean }): Promise<void>;
   abstract merge(workspace: WorkspaceInfo): Promise<MergeResult>;
 }

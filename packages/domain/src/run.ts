@@ -1,3 +1,4 @@
+import type { GatewayCredential } from './credential.js';
 import type { RuntimeHandle } from './ports.js';
 
 export const RUN_KINDS = ['initial', 'say', 'retry'] as const;
@@ -33,6 +34,11 @@ export interface RunDraft {
   readonly kind: RunKind;
   readonly startedAt: Date;
   readonly dir?: string | null;
+  /**
+   * The run's gateway credential (for the same agent), issued in the same transaction as the run:
+   * both are there or neither. Validated as `CredentialRepository.issue` validates it.
+   */
+  readonly credential?: Omit<GatewayCredential, 'revokedAt'>;
 }
 
 export interface RunFinish {

@@ -23,9 +23,13 @@ import {
   PAGE_MAX,
   type Page,
   type PageRequest,
+  type Run,
+  RunNotFoundError,
+  RunNotRunningError,
   type TransitionRequest,
   type TransitionResult,
   ValidationError,
+  validateRunHandle,
 } from '@fracta/domain';
 
 import { MemoryStoreState, type StoredAgent } from './memory-store-state.js';
@@ -87,6 +91,12 @@ export class MemoryAgentRepository extends AgentRepository {
 
   override transition(request: TransitionRequest): Promise<TransitionResult> {
     return settle((): TransitionResult => {
+      const runHandle = request.runHandle === undefined ? null : validateRunHandle(request.runHandle);
+      if (runHandle !== null && (request.run === undefined || request.run === null))
+        throw new ValidationError(
+          'RUN_HANDLE_INVALID',
+          'a transition that records a run handle names its run',
+        );
       const stored = this.require(request.name);
       const current = stored.agent;
       // Not in fromStatuses(trigger): the conditional write matches no row (usually a lost race).
@@ -95,6 +105,14 @@ export class MemoryAgentRepository extends AgentRepository {
       // Allowed by status but refused by the agent's other fields (say on a finished agent).
       checkTransition(current, request.trigger);
       const next = applyTransition(current, request);
+      let handled: Run | null = null;
+      if (runHandle !== null && request.run) {
+        // Checked before anything changes: the handle and the transition land together or not at all.
+        const run = this.state.runs.get(request.run);
+        if (run?.agent !== request.name) throw new RunNotFoundError(request.run);
+        if (run.status !== 'running') throw new RunNotRunningError(request.run, run.status);
+        handled = { ...run, handle: runHandle };
+      }
       const event = this.state.appendEvent(
         lifecycleEvent({
           agent: current.name,
@@ -107,6 +125,7 @@ export class MemoryAgentRepository extends AgentRepository {
         }),
       );
       stored.agent = next;
+      if (handled !== null) this.state.runs.set(handled.id, handled);
       return { applied: true, agent: copyAgent(next), event: copyEvent(event) };
     });
   }

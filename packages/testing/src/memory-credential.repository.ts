@@ -1,11 +1,4 @@
-import {
-  CredentialRepository,
-  type GatewayCredential,
-  InvariantViolationError,
-  isCredentialActive,
-  TOKEN_HASH_PATTERN,
-  ValidationError,
-} from '@fracta/domain';
+import { CredentialRepository, type GatewayCredential, isCredentialActive } from '@fracta/domain';
 
 import { MemoryStoreState } from './memory-store-state.js';
 import { copyCredential, copyDate, settle } from './memory-support.js';
@@ -21,26 +14,7 @@ export class MemoryCredentialRepository extends CredentialRepository {
 
   override issue(credential: Omit<GatewayCredential, 'revokedAt'>): Promise<GatewayCredential> {
     return settle(() => {
-      if (!TOKEN_HASH_PATTERN.test(credential.tokenHash)) {
-        throw new ValidationError(
-          'CREDENTIAL_INVALID',
-          'a credential stores the hex SHA-256 of its token (64 lower-case hex digits)',
-        );
-      }
-      if (this.state.credentials.has(credential.id)) {
-        throw new InvariantViolationError(`credential id "${credential.id}" is already taken`);
-      }
-      if (this.lookup(credential.tokenHash)) {
-        throw new InvariantViolationError('a credential with the same token hash already exists');
-      }
-      const stored: GatewayCredential = {
-        id: credential.id,
-        agent: credential.agent,
-        tokenHash: credential.tokenHash,
-        createdAt: copyDate(credential.createdAt),
-        expiresAt: copyDate(credential.expiresAt),
-        revokedAt: null,
-      };
+      const stored = this.state.checkCredential(credential);
       this.state.credentials.set(stored.id, stored);
       return copyCredential(stored);
     });
@@ -48,7 +22,7 @@ export class MemoryCredentialRepository extends CredentialRepository {
 
   override findByHash(tokenHash: string): Promise<GatewayCredential | null> {
     return settle(() => {
-      const found = this.lookup(tokenHash);
+      const found = this.state.credentialByHash(tokenHash);
       return found ? copyCredential(found) : null;
     });
   }
@@ -63,12 +37,5 @@ export class MemoryCredentialRepository extends CredentialRepository {
       }
       return revoked;
     });
-  }
-
-  private lookup(tokenHash: string): GatewayCredential | undefined {
-    for (const credential of this.state.credentials.values()) {
-      if (credential.tokenHash === tokenHash) return credential;
-    }
-    return undefined;
   }
 }

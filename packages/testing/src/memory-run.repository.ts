@@ -7,6 +7,7 @@ import {
   RunNotRunningError,
   RunRepository,
   validateRunHandle,
+  ValidationError,
 } from '@fracta/domain';
 
 import { MemoryStoreState } from './memory-store-state.js';
@@ -26,6 +27,13 @@ export class MemoryRunRepository extends RunRepository {
       this.state.requireAgent(draft.agent);
       if (this.state.runs.has(draft.id))
         throw new InvariantViolationError(`run id "${draft.id}" is already taken`);
+      const credential = draft.credential === undefined ? null : this.state.checkCredential(draft.credential);
+      if (credential !== null && credential.agent !== draft.agent) {
+        throw new ValidationError(
+          'CREDENTIAL_INVALID',
+          `the run's credential must be its agent's (${draft.agent}), not ${credential.agent}'s`,
+        );
+      }
       const previous = this.runsOf(draft.agent).at(-1);
       const run: Run = {
         id: draft.id,
@@ -40,6 +48,7 @@ export class MemoryRunRepository extends RunRepository {
         handle: null,
       };
       this.state.runs.set(run.id, run);
+      if (credential !== null) this.state.credentials.set(credential.id, credential);
       return copyRun(run);
     });
   }

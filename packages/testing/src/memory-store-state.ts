@@ -1,4 +1,6 @@
 import {
+  InvariantViolationError,
+  validateCredentialDraft,
   validateEventDraft,
   type Agent,
   type AgentEvent,
@@ -77,6 +79,35 @@ export class MemoryStoreState {
   /** AgentNotFoundError when this store checks agents and `name` is not one. */
   requireAgent(name: string): void {
     if (this.checksAgents && !this.agents.has(name)) throw new AgentNotFoundError(name);
+  }
+
+  /**
+   * Checks a credential to issue (CREDENTIAL_INVALID; a taken id or token hash is an invariant
+   * violation) and returns what `storeCredential` keeps; changes nothing.
+   */
+  checkCredential(credential: Omit<GatewayCredential, 'revokedAt'>): GatewayCredential {
+    validateCredentialDraft(credential);
+    if (this.credentials.has(credential.id)) {
+      throw new InvariantViolationError(`credential id "${credential.id}" is already taken`);
+    }
+    if (this.credentialByHash(credential.tokenHash)) {
+      throw new InvariantViolationError('a credential with the same token hash already exists');
+    }
+    return {
+      id: credential.id,
+      agent: credential.agent,
+      tokenHash: credential.tokenHash,
+      createdAt: copyDate(credential.createdAt),
+      expiresAt: copyDate(credential.expiresAt),
+      revokedAt: null,
+    };
+  }
+
+  credentialByHash(tokenHash: string): GatewayCredential | undefined {
+    for (const credential of this.credentials.values()) {
+      if (credential.tokenHash === tokenHash) return credential;
+    }
+    return undefined;
   }
 
   /** Validates and appends one event; throws before changing anything. Returns the stored event. */

@@ -14,7 +14,11 @@ import {
   lifecycleEvent,
   LIVE_STATUSES,
   newAgentRecord,
+  RunNotFoundError,
+  RunNotRunningError,
   targetStatus,
+  validateRunHandle,
+  ValidationError,
   type Agent,
   type AgentEvent,
   type AgentFilter,
@@ -158,9 +162,12 @@ export class TypeormAgentRepository extends AgentRepository {
     });
   }
 
-  transition(request: TransitionRequest): Promise<TransitionResult> {
+  async transition(request: TransitionRequest): Promise<TransitionResult> {
     const { name, trigger, at } = request;
-    return this.db.write(async (manager) => {
+    const runHandle = request.runHandle === undefined ? null : validateRunHandle(request.runHandle);
+    if (runHandle !== null && (request.run === undefined || request.run === null))
+      throw new ValidationError('RUN_HANDLE_INVALID', 'a transition that records a run handle names its run');
+    return await this.db.write(async (manager) => {
       for (let attempt = 0; attempt < MAX_CAS_ATTEMPTS; attempt++) {
         const current = await this.#findRow(manager, name);
         if (!current) throw new AgentNotFoundError(name);
@@ -193,6 +200,8 @@ export class TypeormAgentRepository extends AgentRepository {
           .where('name = :name AND status = :observed', { name, observed: agent.status })
           .execute();
         if (result.affected !== 1) continue;
+        if (runHandle !== null && request.run)
+          await this.#recordHandle(manager, name, request.run, runHandle);
         const event = await appendEvent(
           this.db,
           manager,
@@ -289,6 +298,23 @@ export class TypeormAgentRepository extends AgentRepository {
         .execute();
       return result.affected === 1;
     });
+  }
+
+  /** The run's handle, like RunRepository.attachHandle; a failure rolls the whole transition back. */
+  async #recordHandle(manager: EntityManager, name: string, run: string, handle: string): Promise<void> {
+    const result = await manager
+      .createQueryBuilder()
+      .update(this.db.schemas.runs)
+      .set({ handle })
+      .where("id = :run AND agent = :name AND status = 'running'", { run, name })
+      .execute();
+    if (result.affected === 1) return;
+    const row = await manager
+      .createQueryBuilder(this.db.schemas.runs, 'r')
+      .where('r.id = :run AND r.agent = :name', { run, name })
+      .getOne();
+    if (!row) throw new RunNotFoundError(run);
+    throw new RunNotRunningError(run, row.status);
   }
 
   #findRow(manager: EntityManager, name: string): Promise<AgentRow | null> {

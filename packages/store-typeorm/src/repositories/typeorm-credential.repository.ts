@@ -1,13 +1,21 @@
-import {
-  CredentialRepository,
-  TOKEN_HASH_PATTERN,
-  ValidationError,
-  type GatewayCredential,
-} from '@fracta/domain';
+import { CredentialRepository, validateCredentialDraft, type GatewayCredential } from '@fracta/domain';
 
 import type { Db } from '../db.js';
 import { toCredential } from '../mappers.js';
 import type { CredentialRow } from '../rows.js';
+
+/** The row of a credential to issue (validated first). */
+export function toCredentialRow(credential: Omit<GatewayCredential, 'revokedAt'>): CredentialRow {
+  validateCredentialDraft(credential);
+  return {
+    id: credential.id,
+    agent: credential.agent,
+    token_hash: credential.tokenHash,
+    created_at: credential.createdAt,
+    expires_at: credential.expiresAt,
+    revoked_at: null,
+  };
+}
 
 export class TypeormCredentialRepository extends CredentialRepository {
   constructor(private readonly db: Db) {
@@ -15,20 +23,7 @@ export class TypeormCredentialRepository extends CredentialRepository {
   }
 
   async issue(credential: Omit<GatewayCredential, 'revokedAt'>): Promise<GatewayCredential> {
-    if (!TOKEN_HASH_PATTERN.test(credential.tokenHash)) {
-      throw new ValidationError(
-        'CREDENTIAL_INVALID',
-        'tokenHash must be a lowercase hex SHA-256 (64 characters)',
-      );
-    }
-    const row: CredentialRow = {
-      id: credential.id,
-      agent: credential.agent,
-      token_hash: credential.tokenHash,
-      created_at: credential.createdAt,
-      expires_at: credential.expiresAt,
-      revoked_at: null,
-    };
+    const row = toCredentialRow(credential);
     return await this.db.write(async (manager) => {
       await manager.createQueryBuilder().insert().into(this.db.schemas.credentials).values(row).execute();
       return toCredential(row);

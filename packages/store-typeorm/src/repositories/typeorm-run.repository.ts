@@ -5,6 +5,7 @@ import {
   RunNotRunningError,
   RunRepository,
   validateRunHandle,
+  ValidationError,
   type Run,
   type RunDraft,
   type RunFinish,
@@ -14,13 +15,22 @@ import { isUniqueViolation, type Db } from '../db.js';
 import { toRun } from '../mappers.js';
 import type { RunRow } from '../rows.js';
 
+import { toCredentialRow } from './typeorm-credential.repository.js';
+
 export class TypeormRunRepository extends RunRepository {
   constructor(private readonly db: Db) {
     super();
   }
 
-  create(draft: RunDraft): Promise<Run> {
-    return this.db.write(async (manager) => {
+  async create(draft: RunDraft): Promise<Run> {
+    const credential = draft.credential === undefined ? null : toCredentialRow(draft.credential);
+    if (credential !== null && credential.agent !== draft.agent) {
+      throw new ValidationError(
+        'CREDENTIAL_INVALID',
+        `the run's credential must be its agent's (${draft.agent}), not ${credential.agent}'s`,
+      );
+    }
+    return await this.db.write(async (manager) => {
       // Lock the agent row: two runs of one agent created at once get seq n and n+1, not a clash.
       const agentQuery = manager
         .createQueryBuilder(this.db.schemas.agents, 'a')
@@ -51,6 +61,13 @@ export class TypeormRunRepository extends RunRepository {
           throw new InvariantViolationError(`run id ${draft.id} is already taken`, {}, { cause: error });
         throw error;
       }
+      if (credential !== null)
+        await manager
+          .createQueryBuilder()
+          .insert()
+          .into(this.db.schemas.credentials)
+          .values(credential)
+          .execute();
       return toRun(row);
     });
   }

@@ -702,6 +702,143 @@ export function describeStoreContract(
       });
     });
 
+    describe('runs: with their credential', () => {
+      const credential = (id: string, agent: string, n: number) => ({
+        id,
+        agent,
+        tokenHash: HASH(n),
+        createdAt: at(1),
+        expiresAt: null,
+      });
+
+      it('should create the run and issue its credential together', async () => {
+        await start('minted');
+        const run = await s.runs.create({
+          id: 'rc-1',
+          agent: 'minted',
+          kind: 'initial',
+          startedAt: at(1),
+          credential: credential('rc-c1', 'minted', 501),
+        });
+        expect(run).toMatchObject({ id: 'rc-1', seq: 1, status: 'running' });
+        expect(await s.credentials.findByHash(HASH(501))).toEqual({
+          ...credential('rc-c1', 'minted', 501),
+          revokedAt: null,
+        });
+        expect(await s.credentials.revokeForAgent('minted', at(2))).toBe(1);
+      });
+
+      it('should write neither when the credential is refused', async () => {
+        await start('refused');
+        await s.credentials.issue(credential('rc-taken', 'refused', 502));
+        const bad = [
+          [{ ...credential('rc-c2', 'refused', 503), tokenHash: 'A'.repeat(64) }, 'CREDENTIAL_INVALID'],
+          [credential('rc-c3', 'someone-else', 504), 'CREDENTIAL_INVALID'],
+        ] as const;
+        for (const [draft, code] of bad) {
+          expect(
+            await codeOf(
+              s.runs.create({
+                id: 'rc-2',
+                agent: 'refused',
+                kind: 'initial',
+                startedAt: at(1),
+                credential: draft,
+              }),
+            ),
+          ).toBe(code);
+        }
+        // A taken token hash: the store refuses it (its own error), and the run is not created either.
+        await expect(
+          s.runs.create({
+            id: 'rc-2',
+            agent: 'refused',
+            kind: 'initial',
+            startedAt: at(1),
+            credential: credential('rc-c4', 'refused', 502),
+          }),
+        ).rejects.toBeDefined();
+        expect(await s.runs.listForAgent('refused')).toEqual([]);
+        expect(await s.credentials.findByHash(HASH(503))).toBeNull();
+        expect(await s.credentials.findByHash(HASH(504))).toBeNull();
+        expect((await s.credentials.findByHash(HASH(502)))?.id).toBe('rc-taken');
+      });
+    });
+
+    describe('agents: a transition that records the run handle', () => {
+      const queuedWithRun = async (name: string, run: string) => {
+        await s.agents.create({ draft: { name, runtime: 'command' }, trigger: 'enqueue', at: at(0) });
+        return s.runs.create({ id: run, agent: name, kind: 'initial', startedAt: at(1) });
+      };
+
+      it('should move the agent and record the handle in one write', async () => {
+        const run = await queuedWithRun('starter', 'th-1');
+        const moved = await s.agents.transition({
+          name: 'starter',
+          trigger: 'start',
+          at: at(2),
+          run: 'th-1',
+          patch: { currentRunId: 'th-1' },
+          runHandle: 'local:77:88',
+        });
+        expect(moved).toMatchObject({ applied: true, agent: { status: 'running', currentRunId: 'th-1' } });
+        expect(await s.runs.get('th-1')).toEqual({ ...run, handle: 'local:77:88' });
+      });
+
+      it('should record no handle when the transition does not apply', async () => {
+        await queuedWithRun('stopped-first', 'th-2');
+        await s.agents.transition({ name: 'stopped-first', trigger: 'stop', at: at(2), reason: 'killed' });
+        const late = await s.agents.transition({
+          name: 'stopped-first',
+          trigger: 'start',
+          at: at(3),
+          run: 'th-2',
+          runHandle: 'local:1:2',
+        });
+        expect(late).toMatchObject({ applied: false, agent: { status: 'stopped' } });
+        expect((await s.runs.get('th-2')).handle).toBeNull();
+      });
+
+      it('should refuse, and move nothing, for a run that is finished, missing, not named or a bad handle', async () => {
+        await queuedWithRun('careful', 'th-3');
+        await s.runs.finish('th-3', { status: 'stopped', finishedAt: at(2) });
+        const attempt = (extra: { run?: string; runHandle: string }) =>
+          codeOf(s.agents.transition({ name: 'careful', trigger: 'start', at: at(3), ...extra }));
+        expect(await attempt({ run: 'th-3', runHandle: 'local:1:2' })).toBe('RUN_NOT_RUNNING');
+        expect(await attempt({ run: 'nope', runHandle: 'local:1:2' })).toBe('RUN_NOT_FOUND');
+        expect(await attempt({ runHandle: 'local:1:2' })).toBe('RUN_HANDLE_INVALID');
+        expect(await attempt({ run: 'th-3', runHandle: 'local:\n' })).toBe('RUN_HANDLE_INVALID');
+        const agent = await s.agents.get('careful');
+        expect(agent.status).toBe('queued');
+        expect((await s.events.list({ agent: 'careful', limit: 10 })).map((e) => e.action)).toEqual([
+          'agent.queued',
+        ]);
+        expect((await s.runs.get('th-3')).handle).toBeNull();
+      });
+
+      it("should refuse another agent's run", async () => {
+        await queuedWithRun('owner', 'th-4');
+        await s.agents.create({
+          draft: { name: 'intruder', runtime: 'command' },
+          trigger: 'enqueue',
+          at: at(0),
+        });
+        expect(
+          await codeOf(
+            s.agents.transition({
+              name: 'intruder',
+              trigger: 'start',
+              at: at(3),
+              run: 'th-4',
+              runHandle: 'local:1:2',
+            }),
+          ),
+        ).toBe('RUN_NOT_FOUND');
+        expect((await s.agents.get('intruder')).status).toBe('queued');
+        expect((await s.runs.get('th-4')).handle).toBeNull();
+      });
+    });
+
     describe('runs: handles', () => {
       const newRun = async (agent: string, id: string) => {
         await start(agent);

@@ -25,8 +25,9 @@ export interface SpawnTiming {
   readonly eventMs: number;
   /**
    * Where the time went, from the events' own timestamps (the control plane's clock, ms): POST
-   * sent → `agent.queued` (request, workspace prepare, agent row), → `agent.started` (mission,
-   * run records, token, process start), → answer received (message bus, reply).
+   * sent → `agent.queued` (request, the checks, `git worktree add` started, agent row: the row is
+   * written while git works), → `agent.started` (the rest of the worktree, mission claim, run
+   * records, token, process start), → answer received (reply).
    */
   readonly split: { readonly toQueued: number; readonly toStarted: number; readonly toAnswer: number };
 }

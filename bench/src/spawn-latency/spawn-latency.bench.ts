@@ -148,8 +148,8 @@ async function run(context: BenchContext): Promise<BenchResult> {
         (notRunning > 0 ? `; until GET showed running: p50 ${ms(running.p50)}, p99 ${ms(running.p99)}` : ''),
       `floor: worktree add p50 ${ms(median(added.map((t) => t.gitMs)))} + spawn p50 ${ms(median(added.map((t) => t.spawnMs)))}; ` +
         `the ${String(prepared[0]?.gitCommands ?? 0)}-command sequence p50 ${ms(median(prepared.map((t) => t.gitMs)))} + spawn p50 ${ms(median(prepared.map((t) => t.spawnMs)))}`,
-      `subject, where the time went (p50, from the events' timestamps): to agent.queued ${ms(median(subject.map((t) => t.split.toQueued)))} (request, workspace prepare, agent row), ` +
-        `to agent.started ${ms(median(subject.map((t) => t.split.toStarted)))} (mission, run records, token, process start), to the answer ${ms(median(subject.map((t) => t.split.toAnswer)))} (message bus, reply)`,
+      `subject, where the time went (p50, from the events' timestamps): to agent.queued ${ms(median(subject.map((t) => t.split.toQueued)))} (request, checks, worktree add started, agent row), ` +
+        `to agent.started ${ms(median(subject.map((t) => t.split.toStarted)))} (rest of the worktree, mission claim, run records, token, process start), to the answer ${ms(median(subject.map((t) => t.split.toAnswer)))} (reply)`,
       `subject min/max ${ms(response.min)}/${ms(response.max)}; floor min/max ${ms(floor.min)}/${ms(floor.max)}; DELETE p50 ${ms(median(killMs))} (not timed against anything)`,
       'cleanup checked: only the main worktree left, no feature/* branch, no process in the project',
     ],

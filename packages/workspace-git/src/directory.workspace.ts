@@ -5,6 +5,7 @@ import {
   assertAgentName,
   isValidAgentName,
   type MergeResult,
+  type PrepareOptions,
   type WorkspaceInfo,
   WorkspaceProvider,
 } from '@fracta/domain';
@@ -32,12 +33,8 @@ export class DirectoryWorkspace extends WorkspaceProvider {
     this.root = resolve(options.root);
   }
 
-  /* eslint-disable @typescript-eslint/no-unused-vars -- baseBranch does not apply: a directory has no branches */
-  override async prepare(
-    agent: string,
-    _options: { baseBranch?: string | null } = {},
-  ): Promise<WorkspaceInfo> {
-    /* eslint-enable @typescript-eslint/no-unused-vars */
+  /** baseBranch does not apply: a directory has no branches. */
+  override async prepare(agent: string, options: PrepareOptions = {}): Promise<WorkspaceInfo> {
     assertAgentName(agent);
     const path = join(this.root, agent);
     await mkdir(this.root, { recursive: true });
@@ -53,7 +50,16 @@ export class DirectoryWorkspace extends WorkspaceProvider {
       }
       throw error;
     }
-    return { kind: 'directory', path, branch: null, baseBranch: null };
+    const info: WorkspaceInfo = { kind: 'directory', path, branch: null, baseBranch: null };
+    if (options.alongside !== undefined) {
+      try {
+        await options.alongside(info);
+      } catch (error) {
+        await rm(path, { recursive: true, force: true });
+        throw error;
+      }
+    }
+    return info;
   }
 
   override async remove(workspace: WorkspaceInfo, options: { keepFiles: boolean }): Promise<void> {

@@ -9,6 +9,7 @@ import {
   isValidAgentName,
   KeyedMutex,
   type MergeResult,
+  type PrepareOptions,
   toError,
   type WorkspaceInfo,
   WorkspaceProvider,
@@ -186,7 +187,7 @@ export class GitWorktreeWorkspace extends WorkspaceProvider {
    * names, whether the base and the agent's branch exist) read the repository's files; git is
    * asked only when those cannot tell, and on the error paths.
    */
-  override async prepare(agent: string, options: { baseBranch?: string | null }): Promise<WorkspaceInfo> {
+  override async prepare(agent: string, options: PrepareOptions): Promise<WorkspaceInfo> {
     assertAgentName(agent);
     const branch = featureBranch(agent);
     return this.mutex.run(`agent:${agent}`, async () => {
@@ -214,16 +215,26 @@ export class GitWorktreeWorkspace extends WorkspaceProvider {
         );
       }
       const workspace: AgentWorkspace = { agent, path, branch };
-      try {
+      const info: WorkspaceInfo = { kind: 'git-worktree', path, branch, baseBranch: base };
+      const creating = (async () => {
         await this.addWorktree(repo, workspace, baseSha);
         await this.ensureIgnored(repo, path);
         await this.runSetup(repo, workspace);
-      } catch (error) {
+      })();
+      const [created, beside] = await Promise.allSettled([
+        creating,
+        options.alongside?.(info) ?? Promise.resolve(),
+      ]);
+      if (created.status === 'rejected') {
         // The agent's branch was there before (it appeared since it was looked up): not ours to delete.
-        if (!(error instanceof WorkspaceAlreadyExistsError)) await this.undo(repo, workspace);
-        throw error;
+        if (!(created.reason instanceof WorkspaceAlreadyExistsError)) await this.undo(repo, workspace);
+        throw created.reason;
       }
-      return { kind: 'git-worktree', path, branch, baseBranch: base };
+      if (beside.status === 'rejected') {
+        await this.undo(repo, workspace);
+        throw beside.reason;
+      }
+      return info;
     });
   }
 

@@ -15,6 +15,8 @@ import {
   EventRepository,
   HOST_MAILBOX,
   IdGenerator,
+  InvariantViolationError,
+  isDomainError,
   isLive,
   KeyedMutex,
   MessageRepository,
@@ -26,6 +28,7 @@ import {
   WorkspaceProvider,
   type Agent,
   type Message,
+  type Mission,
   type WorkspaceInfo,
 } from '@fracta/domain';
 import { Logger } from '@fracta/logger';
@@ -99,55 +102,85 @@ export class AgentLifecycleService {
     if (input.parentAgent !== undefined && input.parentAgent !== null)
       await this.checkSubAgent(input.parentAgent);
     await this.#locks.run(name, async () => {
-      const existing = await this.agents.find(name);
-      if (existing !== null && isLive(existing.status)) throw new AgentAlreadyExistsError(name);
-      const workspace = await this.workspace.prepare(name, {
-        baseBranch: input.baseBranch ?? this.config.fracta.project.default_base_branch ?? null,
-      });
       let created = false;
-      try {
-        // A finished agent of the same name gives way (its events stay in the log).
-        if (existing !== null) await this.agents.delete(name);
-        const at = this.clock.now();
-        await this.agents.create({
-          draft: {
-            name,
-            runtime: plan.runtime,
-            mode: plan.mode,
-            workspacePath: workspace.path,
-            branch: workspace.branch,
-            baseBranch: workspace.baseBranch,
-            parentAgent: input.parentAgent ?? null,
-            labels: { ...(input.labels ?? {}) },
+      let mission = null as Mission | null;
+      // The agent's row is looked up, and its new agent and mission rows written, while git creates
+      // the worktree: they only need to know where it will be. A live agent of the same name still
+      // has its worktree or branch, so prepare refuses before making anything (see below); should
+      // they be gone, `alongside` refuses and prepare undoes the new worktree. Nothing is enqueued
+      // (nothing can start) until the worktree is there.
+      const workspace = await this.workspace
+        .prepare(name, {
+          baseBranch: input.baseBranch ?? this.config.fracta.project.default_base_branch ?? null,
+          alongside: async (planned) => {
+            const existing = await this.agents.find(name);
+            if (existing !== null && isLive(existing.status)) throw new AgentAlreadyExistsError(name);
+            // A finished agent of the same name gives way (its events stay in the log).
+            if (existing !== null) await this.agents.delete(name);
+            const at = this.clock.now();
+            await this.agents.create({
+              draft: {
+                name,
+                runtime: plan.runtime,
+                mode: plan.mode,
+                workspacePath: planned.path,
+                branch: planned.branch,
+                baseBranch: planned.baseBranch,
+                parentAgent: input.parentAgent ?? null,
+                labels: { ...(input.labels ?? {}) },
+              },
+              trigger: 'enqueue',
+              at,
+              attrs: { runtime: plan.runtime },
+            });
+            created = true;
+            mission = await this.missions.create({
+              id: missionId,
+              agent: name,
+              runKind: 'initial',
+              prompt: plan.prompt,
+              payload: toMissionPayload({
+                ...(plan.command === null ? {} : { command: [...plan.command] }),
+                ...(input.model === undefined ? {} : { model: input.model }),
+              }),
+              createdAt: at,
+            });
           },
-          trigger: 'enqueue',
-          at,
-          attrs: { runtime: plan.runtime },
+        })
+        .catch(async (error: unknown) => {
+          // prepare undid the worktree; the rows are this side's.
+          if (created) await this.undoRows(name);
+          // The workspace is taken: by a live agent of this name, the usual case, which says so.
+          if (
+            isDomainError(error) &&
+            error.category === 'conflict' &&
+            !(error instanceof AgentAlreadyExistsError)
+          ) {
+            const holder = await this.agents.find(name);
+            if (holder !== null && isLive(holder.status)) throw new AgentAlreadyExistsError(name);
+          }
+          throw error;
         });
-        created = true;
-        const mission = await this.missions.create({
-          id: missionId,
-          agent: name,
-          runKind: 'initial',
-          prompt: plan.prompt,
-          payload: toMissionPayload({
-            ...(plan.command === null ? {} : { command: [...plan.command] }),
-            ...(input.model === undefined ? {} : { model: input.model }),
-          }),
-          createdAt: at,
-        });
-        this.notifier.notify();
+      try {
+        if (mission === null) throw new InvariantViolationError(`spawn of ${name}: no mission was created`);
         await this.queue.enqueue(mission);
       } catch (error) {
-        await this.undoSpawn(name, workspace, created);
+        await this.undoSpawn(name, workspace, true);
         throw error;
       }
     });
     if (input.queued !== true && (await this.startsAtOnce())) {
       const report = await this.waitForStart(missionId, name, (agent) => agent.status !== 'queued');
       // The started agent as the start wrote it: no second read on the answer's path.
-      if (report?.started === true) return report.agent;
+      if (report?.started === true) {
+        // Watchers (SSE, the gateway) wake once the answer is out: they would only delay it.
+        setImmediate(() => {
+          this.notifier.notify();
+        });
+        return report.agent;
+      }
     }
+    this.notifier.notify();
     return this.agents.get(name);
   }
 
@@ -220,12 +253,19 @@ export class AgentLifecycleService {
   }
 
   private async undoSpawn(name: string, workspace: WorkspaceInfo, created: boolean): Promise<void> {
+    if (created) await this.undoRows(name);
     try {
-      if (created) {
-        await this.agents.transition({ name, trigger: 'fail', at: this.clock.now(), reason: 'spawn failed' });
-        await this.agents.delete(name);
-      }
       await this.workspace.remove(workspace, { keepFiles: false });
+    } catch (error) {
+      this.logger.error('spawn rollback incomplete', { agent: name, err: toError(error) });
+    }
+  }
+
+  /** A spawn that failed after its agent row was written: Failed (one event says so), then gone with its mission. */
+  private async undoRows(name: string): Promise<void> {
+    try {
+      await this.agents.transition({ name, trigger: 'fail', at: this.clock.now(), reason: 'spawn failed' });
+      await this.agents.delete(name);
     } catch (error) {
       this.logger.error('spawn rollback incomplete', { agent: name, err: toError(error) });
     }

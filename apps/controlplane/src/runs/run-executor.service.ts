@@ -83,12 +83,6 @@ export function parseHandle(text: string): RuntimeHandle {
   return handle;
 }
 
-/** Waits for all of `work` to settle, then throws the first failure (in `work`'s order), if any. */
-async function settleAll(work: readonly Promise<unknown>[]): Promise<void> {
-  const results = await Promise.allSettled(work);
-  for (const result of results) if (result.status === 'rejected') throw result.reason;
-}
-
 function addUsage(previous: TokenUsage | null, run: TokenUsage | null): TokenUsage | null {
   if (run === null) return previous;
   if (previous === null) return run;
@@ -138,9 +132,7 @@ export class RunExecutor {
 
   /** The queue handler. Never throws for an agent's own failure: that is recorded on the agent. */
   async handle(lease: MissionLease): Promise<void> {
-    const current = await this.missions.get(lease.mission.id).catch(() => null);
-    if (current === null || (current.status !== 'pending' && current.status !== 'claimed')) return;
-    const mission = await this.missions.claim(current.id, current.attempt, this.clock.now());
+    const mission = await this.claim(lease);
     if (mission === null) return;
     const agent = await this.agents.find(mission.agent);
     if (agent === null) {
@@ -165,6 +157,22 @@ export class RunExecutor {
     }
     if (lease.signal.aborted) return;
     await this.track(started, mission, lease.signal);
+  }
+
+  /**
+   * Claims the lease's mission: at the lease's attempt first (one write on the usual path, where
+   * the lease is what was just enqueued), else at the stored attempt when it is still open (a
+   * re-dispatch after a lost lease or a restart makes the older attempt stale). Null when it is
+   * finished, cancelled, gone, or another worker claimed it in between.
+   */
+  private async claim(lease: MissionLease): Promise<MissionRecord | null> {
+    const { id, attempt } = lease.mission;
+    const first = await this.missions.claim(id, attempt, this.clock.now());
+    if (first !== null) return first;
+    const current = await this.missions.get(id).catch(() => null);
+    if (current === null || (current.status !== 'pending' && current.status !== 'claimed')) return null;
+    if (current.attempt === attempt) return null;
+    return this.missions.claim(id, current.attempt, this.clock.now());
   }
 
   private mayStart(agent: Agent, mission: MissionRecord): boolean {
@@ -234,34 +242,33 @@ export class RunExecutor {
       // createRun: a thread-pool round trip here was the longest step before the process starts.
       const tmp = join(this.records.agentDir(agent.name), 'tmp');
       mkdirSync(tmp, { recursive: true, mode: 0o700 });
-      // Side by side, all settled before anything goes on (or startFailed cleans up): the run row,
-      // then its run directory (never a directory without its row); the gateway token (revoked by
-      // startFailed whatever else failed).
-      await settleAll([
-        this.runs
-          .create({ id: runId, agent: agent.name, kind: mission.runKind, startedAt, dir: paths.dir })
-          .then(async (created) => {
-            run = created;
-            await this.records.createRun({
-              agent: agent.name,
-              runId,
-              prompt,
-              info: {
-                runtime: agent.runtime,
-                command: [line.command, ...line.args],
-                cwd,
-                started_at: startedAt.toISOString(),
-              },
-            });
-          }),
-        this.credentials.issue({
+      // The run row with its gateway token (one write: both or neither), then its run directory
+      // (never a directory without its row). startFailed revokes the token whatever else failed.
+      run = await this.runs.create({
+        id: runId,
+        agent: agent.name,
+        kind: mission.runKind,
+        startedAt,
+        dir: paths.dir,
+        credential: {
           id: this.ids.next('credential'),
           agent: agent.name,
           tokenHash: hashToken(token),
           createdAt: startedAt,
           expiresAt: null,
-        }),
-      ]);
+        },
+      });
+      await this.records.createRun({
+        agent: agent.name,
+        runId,
+        prompt,
+        info: {
+          runtime: agent.runtime,
+          command: [line.command, ...line.args],
+          cwd,
+          started_at: startedAt.toISOString(),
+        },
+      });
       const env = buildAgentEnv({
         runtime: agent.runtime,
         hostEnv: this.config.hostEnv,
@@ -279,13 +286,14 @@ export class RunExecutor {
         stdoutPath: paths.stdout,
         stderrPath: paths.stderr,
       });
-      await this.runs.attachHandle(runId, formatRunHandle(handle));
+      // Running and the process handle in one write: a restart finds both or neither.
       const moved = await this.agents.transition({
         name: agent.name,
         trigger: mission.runKind === 'initial' ? 'start' : 'say',
         at: this.clock.now(),
         run: runId,
         patch: { currentRunId: runId },
+        runHandle: formatRunHandle(handle),
         attrs: { runtime: agent.runtime, run_kind: mission.runKind },
       });
       if (!moved.applied) {
@@ -307,10 +315,10 @@ export class RunExecutor {
       this.metrics.spawnToRunning.observe((Date.now() - mission.createdAt.getTime()) / 1000);
       // The spawn's answer waits for this, not for the bus entry below.
       this.waiters.report(mission.id, { started: true, run: runId, agent: moved.agent });
-      // Watchers (SSE, the gateway) wake after the answer is on its way, not before it.
-      this.notifier.notify();
-      // Let the spawn's answer go out before the log line and the bus entry (a locked file append).
+      // Let the spawn's answer go out before anything else: the watchers (SSE, the gateway) wake
+      // after it, then the log line and the bus entry (a locked file append).
       await new Promise((resolve) => setImmediate(resolve));
+      this.notifier.notify();
       this.logger.info('run started', { agent: agent.name, run: runId, runtime: agent.runtime });
       await this.bus({ type: 'RUN_START', task_id: agent.name, run_id: runId, body: `run ${runId} started` });
       return { agent: moved.agent, run: await this.runs.get(runId), handle, adopted: false };

@@ -41,6 +41,25 @@ describe(DirectoryWorkspace.name, () => {
     expect(await readFile(join(info.path, 'work.txt'), 'utf8')).toBe('work\n');
   });
 
+  it('should run alongside once the directory is there, and remove it when alongside fails', async () => {
+    const workspace = new DirectoryWorkspace({ root });
+    const seen: string[] = [];
+
+    const info = await workspace.prepare('gamma', {
+      alongside: (planned) => {
+        seen.push(planned.path);
+        return Promise.resolve();
+      },
+    });
+    const error = await workspace
+      .prepare('delta', { alongside: () => Promise.reject(new Error('row refused')) })
+      .catch((e: unknown) => e);
+
+    expect(seen).toEqual([info.path]);
+    expect((error as Error).message).toBe('row refused');
+    expect(existsSync(join(root, 'delta'))).toBe(false);
+  });
+
   it('should refuse an invalid agent name without creating anything', async () => {
     const workspace = new DirectoryWorkspace({ root });
     await expect(workspace.prepare('../escape', {})).rejects.toMatchObject({ code: 'AGENT_NAME_INVALID' });

@@ -189,6 +189,83 @@ describe(GitWorktreeWorkspace.name, () => {
     });
   });
 
+  describe('prepare with work alongside', () => {
+    it('should call alongside once with where the workspace will be, while git creates it', async () => {
+      const workspace = await open();
+      const seen: WorkspaceInfo[] = [];
+      let settled = false;
+
+      const preparing = workspace.prepare('side', {
+        alongside: async (planned) => {
+          seen.push(planned);
+          // prepare waits for this too: it has not settled while alongside runs.
+          await new Promise((resolve) => setTimeout(resolve, 30));
+          expect(settled).toBe(false);
+        },
+      });
+      void preparing.then(() => (settled = true));
+      const info = await preparing;
+
+      expect(seen).toEqual([info]);
+      expect(info).toMatchObject({ kind: 'git-worktree', branch: 'feature/side', baseBranch: 'main' });
+      expect(existsSync(join(info.path, 'README.md'))).toBe(true);
+    });
+
+    it('should undo the worktree and reject with its error when alongside fails', async () => {
+      const workspace = await open();
+
+      const error = await workspace
+        .prepare('refused', {
+          alongside: () => Promise.reject(new Error('the agent row was refused')),
+        })
+        .catch((e: unknown) => e);
+
+      expect((error as Error).message).toBe('the agent row was refused');
+      expectNothingLeft('refused');
+      expect(worktreeCount()).toBe(1);
+    });
+
+    it('should not call alongside when a check refuses the prepare', async () => {
+      fx.git(['branch', 'feature/taken']);
+      const workspace = await open();
+      let calls = 0;
+
+      const error = await workspace
+        .prepare('taken', {
+          alongside: () => {
+            calls += 1;
+            return Promise.resolve();
+          },
+        })
+        .catch((e: unknown) => e);
+
+      expect(error).toMatchObject({ code: 'WORKSPACE_ALREADY_EXISTS' });
+      expect(calls).toBe(0);
+      expect(branches()).toContain('feature/taken');
+    });
+
+    it("should reject with the workspace's own error, after alongside settled, when creating it fails", async () => {
+      const workspace = await open({
+        setup: { command: { argv: [node, '-e', 'process.exit(4)'], timeoutMs: 10_000 } },
+      });
+      let settled = false;
+
+      const error = await workspace
+        .prepare('late', {
+          alongside: async () => {
+            await new Promise((resolve) => setTimeout(resolve, 50));
+            settled = true;
+            throw new Error('alongside failed too');
+          },
+        })
+        .catch((e: unknown) => e);
+
+      expect(error).toMatchObject({ code: 'WORKSPACE_SETUP_FAILED' });
+      expect(settled).toBe(true);
+      expectNothingLeft('late');
+    });
+  });
+
   describe('setup', () => {
     it('should copy the listed files and run the setup command in the new worktree', async () => {
       await fx.write('.env', 'SECRET=1\n');

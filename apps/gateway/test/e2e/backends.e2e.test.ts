@@ -80,9 +80,23 @@ describe('gateway backend pool', () => {
       'files echo: still here',
     );
 
-    const { status, body } = await gw.readiness();
+    interface BackendState {
+      name: string;
+      state: string;
+      last_error: string | null;
+    }
+    // The broken backend is retried with backoff, 'connecting' again between its failures: one
+    // snapshot that shows it failed is what is checked.
+    let snapshot = await gw.readiness();
+    const brokenIn = (body: Record<string, unknown>) =>
+      (body.backends as BackendState[]).find((b) => b.name === 'broken');
+    await waitFor(async () => {
+      snapshot = await gw.readiness();
+      return brokenIn(snapshot.body)?.state === 'failed';
+    }, 'a readiness report with the broken backend failed');
+    const { status, body } = snapshot;
     expect(status).toBe(200);
-    const backends = body.backends as { name: string; state: string; last_error: string | null }[];
+    const backends = body.backends as BackendState[];
     expect(backends.find((b) => b.name === 'files')?.state).toBe('ready');
     expect(backends.find((b) => b.name === 'broken')).toMatchObject({
       state: 'failed',

@@ -1,4 +1,4 @@
-import { mkdir, mkdtemp, readdir, readFile, rm, writeFile } from 'node:fs/promises';
+import { mkdir, mkdtemp, readdir, readFile, rm, stat, writeFile } from 'node:fs/promises';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 
@@ -101,6 +101,24 @@ describe(RunRecords.name, () => {
       cwd: '/work/demo',
     });
     expect((await readdir(paths.dir)).sort()).toEqual(['prompt.md', 'run-info.yaml']);
+  });
+
+  it('should prepare an agent ahead of its first run, and undo that only while it is empty', async () => {
+    await records.prepareAgent('early');
+    await records.prepareAgent('early');
+    const dir = records.agentDir('early');
+    expect((await readdir(dir)).sort()).toEqual(['runs', 'tmp']);
+    expect((await stat(records.tmpDir('early'))).mode & 0o777).toBe(0o700);
+    const paths = await records.createRun({ agent: 'early', runId: 'r-1', prompt: 'p', info: init });
+    expect(paths.dir).toBe(join(dir, 'runs', 'r-1'));
+
+    // An agent with a run keeps everything; one that never ran leaves nothing.
+    await records.unprepareAgent('early');
+    expect(await readFile(paths.prompt, 'utf8')).toBe('p');
+    await records.prepareAgent('never');
+    await records.unprepareAgent('never');
+    await records.unprepareAgent('never');
+    expect(await readdir(join(root, 'demo'))).toEqual(['early']);
   });
 
   it('should refuse to create a run twice and leave the first one alone', async () => {

@@ -9,7 +9,7 @@
  * The runtime backend writes agent-stdout.txt and agent-stderr.txt itself (paths from runPaths).
  */
 import { mkdirSync, writeFileSync } from 'node:fs';
-import { readdir, readFile, rm, stat } from 'node:fs/promises';
+import { mkdir, readdir, readFile, rm, rmdir, stat } from 'node:fs/promises';
 import { isAbsolute, join, resolve } from 'node:path';
 
 import { RUNTIMES, type Clock, type Runtime } from '@fracta/domain';
@@ -139,6 +139,39 @@ export class RunRecords {
 
   agentDir(agent: string): string {
     return join(this.projectDir, assertSegment('agent', agent, SEGMENT_LIMITS.agent));
+  }
+
+  /** The agent's own temporary directory (its runs' TMPDIR: the CLIs leave sockets and caches in it). */
+  tmpDir(agent: string): string {
+    return join(this.agentDir(agent), 'tmp');
+  }
+
+  /**
+   * Creates the agent's runs and temporary directories (the latter private) ahead of its first
+   * run, so that createRun makes only the run's own directory. Idempotent.
+   */
+  async prepareAgent(agent: string): Promise<void> {
+    const dir = this.agentDir(agent);
+    await Promise.all([
+      mkdir(join(dir, 'runs'), { recursive: true }),
+      mkdir(this.tmpDir(agent), { recursive: true, mode: 0o700 }),
+    ]);
+  }
+
+  /**
+   * Undoes prepareAgent for an agent that never ran: removes its directories while they are
+   * empty. Anything with content (an earlier agent's runs, its bus) stays.
+   */
+  async unprepareAgent(agent: string): Promise<void> {
+    const dir = this.agentDir(agent);
+    for (const path of [join(dir, 'runs'), this.tmpDir(agent), dir]) {
+      try {
+        await rmdir(path);
+      } catch (error) {
+        const code = (error as NodeJS.ErrnoException).code;
+        if (code !== 'ENOENT' && code !== 'ENOTEMPTY' && code !== 'EEXIST') throw error;
+      }
+    }
   }
 
   runPaths(agent: string, runId: string): RunPaths {

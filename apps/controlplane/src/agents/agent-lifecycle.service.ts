@@ -102,6 +102,7 @@ export class AgentLifecycleService {
     if (input.parentAgent !== undefined && input.parentAgent !== null)
       await this.checkSubAgent(input.parentAgent);
     await this.#locks.run(name, async () => {
+      let ours = false;
       let created = false;
       let mission = null as Mission | null;
       // The agent's row is looked up, and its new agent and mission rows written, while git creates
@@ -113,8 +114,13 @@ export class AgentLifecycleService {
         .prepare(name, {
           baseBranch: input.baseBranch ?? this.config.fracta.project.default_base_branch ?? null,
           alongside: async (planned) => {
+            // The run records' directories too (a thread-pool job, side by side with the rows;
+            // awaited last, and never left unhandled when a step before that throws).
+            const directories = this.records.prepareAgent(name);
+            directories.catch(() => undefined);
             const existing = await this.agents.find(name);
             if (existing !== null && isLive(existing.status)) throw new AgentAlreadyExistsError(name);
+            ours = true;
             // A finished agent of the same name gives way (its events stay in the log).
             if (existing !== null) await this.agents.delete(name);
             const at = this.clock.now();
@@ -145,11 +151,13 @@ export class AgentLifecycleService {
               }),
               createdAt: at,
             });
+            await directories;
           },
         })
         .catch(async (error: unknown) => {
-          // prepare undid the worktree; the rows are this side's.
+          // prepare undid the worktree; the rows and the records' directories are this side's.
           if (created) await this.undoRows(name);
+          if (ours) await this.undoDirectories(name);
           // The workspace is taken: by a live agent of this name, the usual case, which says so.
           if (
             isDomainError(error) &&
@@ -165,7 +173,7 @@ export class AgentLifecycleService {
         if (mission === null) throw new InvariantViolationError(`spawn of ${name}: no mission was created`);
         await this.queue.enqueue(mission);
       } catch (error) {
-        await this.undoSpawn(name, workspace, true);
+        await this.undoSpawn(name, workspace);
         throw error;
       }
     });
@@ -252,8 +260,10 @@ export class AgentLifecycleService {
     }
   }
 
-  private async undoSpawn(name: string, workspace: WorkspaceInfo, created: boolean): Promise<void> {
-    if (created) await this.undoRows(name);
+  /** A spawn that failed once its workspace, rows and directories were all there. */
+  private async undoSpawn(name: string, workspace: WorkspaceInfo): Promise<void> {
+    await this.undoRows(name);
+    await this.undoDirectories(name);
     try {
       await this.workspace.remove(workspace, { keepFiles: false });
     } catch (error) {
@@ -266,6 +276,15 @@ export class AgentLifecycleService {
     try {
       await this.agents.transition({ name, trigger: 'fail', at: this.clock.now(), reason: 'spawn failed' });
       await this.agents.delete(name);
+    } catch (error) {
+      this.logger.error('spawn rollback incomplete', { agent: name, err: toError(error) });
+    }
+  }
+
+  /** The run records' directories of a spawn that failed before its first run (empty ones only). */
+  private async undoDirectories(name: string): Promise<void> {
+    try {
+      await this.records.unprepareAgent(name);
     } catch (error) {
       this.logger.error('spawn rollback incomplete', { agent: name, err: toError(error) });
     }

@@ -14,7 +14,6 @@
  */
 import { createHash } from 'node:crypto';
 import { mkdirSync } from 'node:fs';
-import { join } from 'node:path';
 
 import {
   AgentRepository,
@@ -240,7 +239,7 @@ export class RunExecutor {
       // Each agent its own temp directory: the CLIs leave sockets, probes and caches in it.
       // Synchronous (one mkdir, usually of a directory that is there) like the run's files in
       // createRun: a thread-pool round trip here was the longest step before the process starts.
-      const tmp = join(this.records.agentDir(agent.name), 'tmp');
+      const tmp = this.records.tmpDir(agent.name);
       mkdirSync(tmp, { recursive: true, mode: 0o700 });
       // The run row with its gateway token (one write: both or neither), then its run directory
       // (never a directory without its row). startFailed revokes the token whatever else failed.

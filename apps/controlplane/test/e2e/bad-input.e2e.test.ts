@@ -6,6 +6,7 @@ import { existsSync } from 'node:fs';
 import { join } from 'node:path';
 
 import type { AgentView } from '@fracta/api-contract';
+import { RunRecords } from '@fracta/run-records';
 import { afterAll, beforeAll, describe, expect, it } from '@jest/globals';
 
 import { git, startControlPlane, type Harness } from './harness.js';
@@ -21,6 +22,13 @@ async function expectNothingLeft(cp: Harness, name: string): Promise<void> {
   if (existsSync(join(cp.dir, '.git'))) expect(git(cp.dir, 'branch', '--list', `feature/${name}`)).toBe('');
   expect(processesWithEnv('FRACTA_AGENT', name)).toEqual([]);
   expect(await cp.store.missions.listOpenForAgent(name)).toEqual([]);
+  let records: string | null = null;
+  try {
+    records = cp.app.get(RunRecords).agentDir(name);
+  } catch {
+    // a name no directory can have (the invalid-name cases)
+  }
+  if (records !== null) expect(existsSync(records)).toBe(false);
 }
 
 describe('bad input to the control plane', () => {
@@ -220,5 +228,43 @@ describe('bad input: a project that is not a git repository', () => {
     expect(response.body.error.code).toBe('WORKSPACE_NOT_A_GIT_REPO');
     expect(response.body.error.message).toMatch(/git init|workspace_kind/);
     await expectNothingLeft(cp, 'nogit');
+  });
+});
+
+describe('bad input: a workspace setup command that fails', () => {
+  let cp: Harness;
+
+  beforeAll(async () => {
+    cp = await startControlPlane({
+      configure: (config) => ({
+        ...config,
+        runtime: {
+          ...config.runtime,
+          workspace_setup: {
+            ...config.runtime.workspace_setup,
+            command: [process.execPath, '-e', "console.error('install broke'); process.exit(3)"],
+          },
+        },
+      }),
+    });
+  });
+
+  afterAll(async () => {
+    await cp.close();
+  });
+
+  it('should refuse the spawn with the setup error and undo the rows written while it ran', async () => {
+    const response = await cp.json<ErrorBody>('POST', '/api/v1/agents', {
+      name: 'unset',
+      runtime: 'command',
+      command: ['true'],
+    });
+    expect(response.status).toBe(400);
+    expect(response.body.error.code).toBe('WORKSPACE_SETUP_FAILED');
+    expect(response.body.error.message).toContain('install broke');
+    await expectNothingLeft(cp, 'unset');
+    // The agent row existed while git and the setup ran: the log says it was queued, then failed.
+    const events = await cp.store.events.list({ agent: 'unset', limit: 10 });
+    expect(events.map((event) => event.action)).toEqual(['agent.queued', 'agent.failed']);
   });
 });

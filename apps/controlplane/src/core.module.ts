@@ -22,6 +22,7 @@ import { AppConfig } from './config.js';
 import { EventNotifier } from './events/event-notifier.js';
 import { MetricsService } from './metrics/metrics.service.js';
 import { StartWaiters } from './runs/start-waiters.js';
+import { WorkspaceGates } from './runs/workspace-gates.js';
 
 export interface CoreDeps {
   readonly config: AppConfig;
@@ -60,6 +61,7 @@ export class CoreModule {
       { provide: MissionQueue, useValue: deps.queue },
       { provide: EventNotifier, useValue: new EventNotifier() },
       { provide: StartWaiters, useValue: new StartWaiters() },
+      { provide: WorkspaceGates, useValue: new WorkspaceGates() },
       MetricsService,
     ];
     return { module: CoreModule, providers, exports: providers.map((p) => ('provide' in p ? p.provide : p)) };

@@ -40,6 +40,7 @@ import { EventNotifier } from '../events/event-notifier.js';
 import { toMissionPayload } from '../runs/mission-payload.js';
 import { parseHandle } from '../runs/run-executor.service.js';
 import { StartWaiters, type StartReport } from '../runs/start-waiters.js';
+import { WorkspaceGates } from '../runs/workspace-gates.js';
 
 import {
   AgentBusyError,
@@ -85,6 +86,7 @@ export class AgentLifecycleService {
     private readonly queue: MissionQueue,
     private readonly records: RunRecords,
     private readonly waiters: StartWaiters,
+    private readonly gates: WorkspaceGates,
     private readonly notifier: EventNotifier,
     private readonly logger: Logger,
   ) {}
@@ -101,10 +103,20 @@ export class AgentLifecycleService {
     const missionId = this.ids.next('mission');
     if (input.parentAgent !== undefined && input.parentAgent !== null)
       await this.checkSubAgent(input.parentAgent);
+    // Listening before the mission can start, so its start report cannot come first.
+    const started =
+      input.queued !== true && this.config.fracta.runtime.queue.backend === 'memory'
+        ? this.waiters.wait(missionId, START_WAIT_MS)
+        : null;
     await this.#locks.run(name, async () => {
       let ours = false;
       let created = false;
       let mission = null as Mission | null;
+      // On the in-process queue the mission is dispatched as soon as its row is there: the executor
+      // claims it and writes the run row while git works, and waits for the gate (released below)
+      // before it touches the workspace. Another process's worker only gets it once it is ready.
+      const early = this.config.fracta.runtime.queue.backend === 'memory';
+      let enqueued = false as boolean;
       // The agent's row is looked up, and its new agent and mission rows written, while git creates
       // the worktree: they only need to know where it will be. A live agent of the same name still
       // has its worktree or branch, so prepare refuses before making anything (see below); should
@@ -151,10 +163,21 @@ export class AgentLifecycleService {
               }),
               createdAt: at,
             });
+            if (early) {
+              this.gates.hold(missionId);
+              enqueued = true;
+              await this.queue.enqueue(mission);
+            }
             await directories;
           },
         })
+        .then((prepared) => {
+          this.gates.release(missionId, true);
+          return prepared;
+        })
         .catch(async (error: unknown) => {
+          // An executor that took the mission stops at the gate; the undo below removes its run row.
+          this.gates.release(missionId, false);
           // prepare undid the worktree; the rows and the records' directories are this side's.
           if (created) await this.undoRows(name);
           if (ours) await this.undoDirectories(name);
@@ -171,14 +194,15 @@ export class AgentLifecycleService {
         });
       try {
         if (mission === null) throw new InvariantViolationError(`spawn of ${name}: no mission was created`);
-        await this.queue.enqueue(mission);
+        if (!enqueued) await this.queue.enqueue(mission);
       } catch (error) {
         await this.undoSpawn(name, workspace);
         throw error;
       }
     });
     if (input.queued !== true && (await this.startsAtOnce())) {
-      const report = await this.waitForStart(missionId, name, (agent) => agent.status !== 'queued');
+      const report = await (started ??
+        this.waitForStart(missionId, name, (agent) => agent.status !== 'queued'));
       // The started agent as the start wrote it: no second read on the answer's path.
       if (report?.started === true) {
         // Watchers (SSE, the gateway) wake once the answer is out: they would only delay it.

@@ -56,6 +56,7 @@ import { missionPayloadOf } from './mission-payload.js';
 import { OutputFollower } from './output-follower.js';
 import { StartWaiters } from './start-waiters.js';
 import { WorkspaceFilesService } from './workspace-files.service.js';
+import { WorkspaceGates } from './workspace-gates.js';
 
 /** How often live output is written to the agent row while it runs. */
 const LIVE_UPDATE_MS = 1_000;
@@ -124,6 +125,7 @@ export class RunExecutor {
     private readonly records: RunRecords,
     private readonly notifier: EventNotifier,
     private readonly waiters: StartWaiters,
+    private readonly gates: WorkspaceGates,
     private readonly workspaceFiles: WorkspaceFilesService,
     private readonly metrics: MetricsService,
     private readonly logger: Logger,
@@ -222,27 +224,9 @@ export class RunExecutor {
     let run: Run | null = null;
     try {
       if (agent.workspacePath === null) throw new Error(`agent ${agent.name} has no workspace`);
-      const argv =
-        payload.command ?? (settings.command === null ? null : [settings.command, ...settings.args]);
-      const files = await this.workspaceFiles.prepare(agent);
-      const line = adapter.batchCommand({
-        prompt,
-        workspace: { path: agent.workspacePath, kind: this.config.workspace.kind },
-        model: payload.model ?? settings.model,
-        resumeToken: mission.runKind === 'initial' ? null : agent.resumeToken,
-        binary: agent.runtime === 'command' ? (argv?.[0] ?? null) : settings.command,
-        extraArgs:
-          agent.runtime === 'command' ? (argv?.slice(1) ?? []) : [...files.extraArgs, ...settings.args],
-      });
-      const cwd = agent.workspacePath;
       const token = randomToken();
-      // Each agent its own temp directory: the CLIs leave sockets, probes and caches in it.
-      // Synchronous (one mkdir, usually of a directory that is there) like the run's files in
-      // createRun: a thread-pool round trip here was the longest step before the process starts.
-      const tmp = this.records.tmpDir(agent.name);
-      mkdirSync(tmp, { recursive: true, mode: 0o700 });
-      // The run row with its gateway token (one write: both or neither), then its run directory
-      // (never a directory without its row). startFailed revokes the token whatever else failed.
+      // The run row with its gateway token (one write: both or neither), before anything on disk
+      // (never a run directory without its row). startFailed revokes the token whatever else failed.
       run = await this.runs.create({
         id: runId,
         agent: agent.name,
@@ -257,6 +241,26 @@ export class RunExecutor {
           expiresAt: null,
         },
       });
+      // A spawn may still be creating the worktree (see WorkspaceGates): from here on it must be there.
+      if (!(await this.gates.ready(mission.id))) return null;
+      const argv =
+        payload.command ?? (settings.command === null ? null : [settings.command, ...settings.args]);
+      const files = await this.workspaceFiles.prepare(agent);
+      const line = adapter.batchCommand({
+        prompt,
+        workspace: { path: agent.workspacePath, kind: this.config.workspace.kind },
+        model: payload.model ?? settings.model,
+        resumeToken: mission.runKind === 'initial' ? null : agent.resumeToken,
+        binary: agent.runtime === 'command' ? (argv?.[0] ?? null) : settings.command,
+        extraArgs:
+          agent.runtime === 'command' ? (argv?.slice(1) ?? []) : [...files.extraArgs, ...settings.args],
+      });
+      const cwd = agent.workspacePath;
+      // Each agent its own temp directory: the CLIs leave sockets, probes and caches in it. The
+      // spawn made it (RunRecords.prepareAgent); this synchronous mkdir only checks, as a
+      // thread-pool round trip here was once the longest step before the process starts.
+      const tmp = this.records.tmpDir(agent.name);
+      mkdirSync(tmp, { recursive: true, mode: 0o700 });
       await this.records.createRun({
         agent: agent.name,
         runId,
@@ -322,6 +326,8 @@ export class RunExecutor {
       await this.bus({ type: 'RUN_START', task_id: agent.name, run_id: runId, body: `run ${runId} started` });
       return { agent: moved.agent, run: await this.runs.get(runId), handle, adopted: false };
     } catch (error) {
+      // The spawn failed meanwhile and undoes everything (the run row goes with the agent's).
+      if (!(await this.gates.ready(mission.id))) return null;
       await this.startFailed(agent, mission, run, toError(error));
       return null;
     }

@@ -23,9 +23,10 @@ export class StartWaiters {
         if (set.size === 0) this.#waiters.delete(missionId);
         resolve(report);
       };
+      // A wait does not keep the process alive (a spawn may listen for a start that never comes).
       const timer = setTimeout(() => {
         done(null);
-      }, timeoutMs);
+      }, timeoutMs).unref();
       set.add(done);
     });
   }

@@ -26,8 +26,8 @@ export interface SpawnTiming {
   /**
    * Where the time went, from the events' own timestamps (the control plane's clock, ms): POST
    * sent → `agent.queued` (request, the checks, `git worktree add` started, agent row: the row is
-   * written while git works), → `agent.started` (the rest of the worktree, mission claim, run
-   * records, token, process start), → answer received (reply).
+   * written while git works), → `agent.started` (the rest of the worktree, with the mission claim
+   * and run row written meanwhile; run files, process start), → answer received (reply).
    */
   readonly split: { readonly toQueued: number; readonly toStarted: number; readonly toAnswer: number };
 }

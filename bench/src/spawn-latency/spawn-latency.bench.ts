@@ -149,7 +149,7 @@ async function run(context: BenchContext): Promise<BenchResult> {
       `floor: worktree add p50 ${ms(median(added.map((t) => t.gitMs)))} + spawn p50 ${ms(median(added.map((t) => t.spawnMs)))}; ` +
         `the ${String(prepared[0]?.gitCommands ?? 0)}-command sequence p50 ${ms(median(prepared.map((t) => t.gitMs)))} + spawn p50 ${ms(median(prepared.map((t) => t.spawnMs)))}`,
       `subject, where the time went (p50, from the events' timestamps): to agent.queued ${ms(median(subject.map((t) => t.split.toQueued)))} (request, checks, worktree add started, agent row), ` +
-        `to agent.started ${ms(median(subject.map((t) => t.split.toStarted)))} (rest of the worktree, mission claim, run records, token, process start), to the answer ${ms(median(subject.map((t) => t.split.toAnswer)))} (reply)`,
+        `to agent.started ${ms(median(subject.map((t) => t.split.toStarted)))} (rest of the worktree, with the mission claim and run row written meanwhile; run files, process start), to the answer ${ms(median(subject.map((t) => t.split.toAnswer)))} (reply)`,
       `subject min/max ${ms(response.min)}/${ms(response.max)}; floor min/max ${ms(floor.min)}/${ms(floor.max)}; DELETE p50 ${ms(median(killMs))} (not timed against anything)`,
       'cleanup checked: only the main worktree left, no feature/* branch, no process in the project',
     ],

@@ -4,6 +4,7 @@
  * page sizes. Stores persist; the domain decides.
  */
 import { assertAgentName, boundHead, isValidAgentName, LIMITS, validateLabels, type Agent } from './agent.js';
+import { type GatewayCredential, validateCredentialDraft } from './credential.js';
 import { ValidationError } from './errors.js';
 import { EVENT_LIMITS, EVENT_OUTCOMES, EVENT_SEVERITIES, type EventDraft } from './event.js';
 import { lifecycleEvent, targetStatus } from './lifecycle.js';
@@ -15,8 +16,8 @@ import {
   type MissionRecord,
   type MissionResult,
 } from './mission.js';
-import type { CreateAgentRequest } from './ports.js';
-import { RUN_KINDS, RUN_LIMITS } from './run.js';
+import type { CreateAgentRequest, TransitionRequest } from './ports.js';
+import { RUN_KINDS, RUN_LIMITS, type RunDraft } from './run.js';
 
 /** The record a store writes for `create`: validated name and labels, every default filled. */
 export function newAgentRecord(request: CreateAgentRequest): Agent {
@@ -158,6 +159,35 @@ export function validateRunHandle(handle: string): string {
   }
   if (CONTROL_CHARACTER.test(handle)) throw invalid('it must not contain control characters');
   if (LONE_SURROGATE.test(handle)) throw invalid('it must be well-formed Unicode (an unpaired surrogate)');
+  return handle;
+}
+
+/**
+ * The credential a run is created with, checked as `CredentialRepository.issue` checks one and
+ * required to be the run's agent's (ValidationError CREDENTIAL_INVALID); null when there is none.
+ */
+export function runCredentialOf(draft: RunDraft): Omit<GatewayCredential, 'revokedAt'> | null {
+  if (draft.credential === undefined) return null;
+  const credential = validateCredentialDraft(draft.credential);
+  if (credential.agent !== draft.agent) {
+    throw new ValidationError(
+      'CREDENTIAL_INVALID',
+      `the run's credential must be its agent's (${draft.agent}), not ${credential.agent}'s`,
+    );
+  }
+  return credential;
+}
+
+/**
+ * The run handle a transition records (see TransitionRequest.runHandle), validated as
+ * `validateRunHandle` does; it needs the transition's `run` (RUN_HANDLE_INVALID without one). Null
+ * when the transition records none.
+ */
+export function transitionRunHandle(request: TransitionRequest): string | null {
+  if (request.runHandle === undefined) return null;
+  const handle = validateRunHandle(request.runHandle);
+  if (request.run === undefined || request.run === null)
+    throw new ValidationError('RUN_HANDLE_INVALID', 'a transition that records a run handle names its run');
   return handle;
 }
 

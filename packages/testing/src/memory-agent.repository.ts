@@ -23,13 +23,10 @@ import {
   PAGE_MAX,
   type Page,
   type PageRequest,
-  type Run,
-  RunNotFoundError,
-  RunNotRunningError,
   type TransitionRequest,
   type TransitionResult,
+  transitionRunHandle,
   ValidationError,
-  validateRunHandle,
 } from '@fracta/domain';
 
 import { MemoryStoreState, type StoredAgent } from './memory-store-state.js';
@@ -91,12 +88,7 @@ export class MemoryAgentRepository extends AgentRepository {
 
   override transition(request: TransitionRequest): Promise<TransitionResult> {
     return settle((): TransitionResult => {
-      const runHandle = request.runHandle === undefined ? null : validateRunHandle(request.runHandle);
-      if (runHandle !== null && (request.run === undefined || request.run === null))
-        throw new ValidationError(
-          'RUN_HANDLE_INVALID',
-          'a transition that records a run handle names its run',
-        );
+      const runHandle = transitionRunHandle(request);
       const stored = this.require(request.name);
       const current = stored.agent;
       // Not in fromStatuses(trigger): the conditional write matches no row (usually a lost race).
@@ -105,14 +97,11 @@ export class MemoryAgentRepository extends AgentRepository {
       // Allowed by status but refused by the agent's other fields (say on a finished agent).
       checkTransition(current, request.trigger);
       const next = applyTransition(current, request);
-      let handled: Run | null = null;
-      if (runHandle !== null && request.run) {
-        // Checked before anything changes: the handle and the transition land together or not at all.
-        const run = this.state.runs.get(request.run);
-        if (run?.agent !== request.name) throw new RunNotFoundError(request.run);
-        if (run.status !== 'running') throw new RunNotRunningError(request.run, run.status);
-        handled = { ...run, handle: runHandle };
-      }
+      // Checked before anything changes: the handle and the transition land together or not at all.
+      const handled =
+        runHandle !== null && request.run
+          ? this.state.runWithHandle(request.run, runHandle, request.name)
+          : null;
       const event = this.state.appendEvent(
         lifecycleEvent({
           agent: current.name,

@@ -4,10 +4,9 @@ import {
   type RunDraft,
   type RunFinish,
   RunNotFoundError,
-  RunNotRunningError,
   RunRepository,
+  runCredentialOf,
   validateRunHandle,
-  ValidationError,
 } from '@fracta/domain';
 
 import { MemoryStoreState } from './memory-store-state.js';
@@ -27,13 +26,8 @@ export class MemoryRunRepository extends RunRepository {
       this.state.requireAgent(draft.agent);
       if (this.state.runs.has(draft.id))
         throw new InvariantViolationError(`run id "${draft.id}" is already taken`);
-      const credential = draft.credential === undefined ? null : this.state.checkCredential(draft.credential);
-      if (credential !== null && credential.agent !== draft.agent) {
-        throw new ValidationError(
-          'CREDENTIAL_INVALID',
-          `the run's credential must be its agent's (${draft.agent}), not ${credential.agent}'s`,
-        );
-      }
+      const draftCredential = runCredentialOf(draft);
+      const credential = draftCredential === null ? null : this.state.checkCredential(draftCredential);
       const previous = this.runsOf(draft.agent).at(-1);
       const run: Run = {
         id: draft.id,
@@ -71,9 +65,7 @@ export class MemoryRunRepository extends RunRepository {
   override attachHandle(id: string, handle: string): Promise<Run> {
     return settle(() => {
       validateRunHandle(handle);
-      const run = this.require(id);
-      if (run.status !== 'running') throw new RunNotRunningError(id, run.status);
-      const attached: Run = { ...run, handle };
+      const attached = this.state.runWithHandle(id, handle);
       this.state.runs.set(id, attached);
       return copyRun(attached);
     });

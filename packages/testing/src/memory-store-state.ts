@@ -1,5 +1,7 @@
 import {
   InvariantViolationError,
+  RunNotFoundError,
+  RunNotRunningError,
   validateCredentialDraft,
   validateEventDraft,
   type Agent,
@@ -101,6 +103,17 @@ export class MemoryStoreState {
       expiresAt: copyDate(credential.expiresAt),
       revokedAt: null,
     };
+  }
+
+  /**
+   * The running run `id` (of `agent`, when given) with `handle` recorded, not yet stored:
+   * RunNotFoundError or RunNotRunningError otherwise. Changes nothing.
+   */
+  runWithHandle(id: string, handle: string, agent?: string): Run {
+    const run = this.runs.get(id);
+    if (run === undefined || (agent !== undefined && run.agent !== agent)) throw new RunNotFoundError(id);
+    if (run.status !== 'running') throw new RunNotRunningError(id, run.status);
+    return { ...run, handle };
   }
 
   credentialByHash(tokenHash: string): GatewayCredential | undefined {

@@ -91,6 +91,11 @@ export class AgentLifecycleService {
     private readonly logger: Logger,
   ) {}
 
+  /** Missions run in this process (the memory queue): a spawn can hand its run over directly. */
+  get #inProcessQueue(): boolean {
+    return this.config.fracta.runtime.queue.backend === 'memory';
+  }
+
   /** What spawn would do, without doing it. */
   dryRun(input: SpawnInput): LaunchPlan {
     assertAgentName(input.name);
@@ -105,9 +110,7 @@ export class AgentLifecycleService {
       await this.checkSubAgent(input.parentAgent);
     // Listening before the mission can start, so its start report cannot come first.
     const started =
-      input.queued !== true && this.config.fracta.runtime.queue.backend === 'memory'
-        ? this.waiters.wait(missionId, START_WAIT_MS)
-        : null;
+      input.queued !== true && this.#inProcessQueue ? this.waiters.wait(missionId, START_WAIT_MS) : null;
     await this.#locks.run(name, async () => {
       let ours = false;
       let created = false;
@@ -115,13 +118,13 @@ export class AgentLifecycleService {
       // On the in-process queue the mission is dispatched as soon as its row is there: the executor
       // claims it and writes the run row while git works, and waits for the gate (released below)
       // before it touches the workspace. Another process's worker only gets it once it is ready.
-      const early = this.config.fracta.runtime.queue.backend === 'memory';
+      const early = this.#inProcessQueue;
       let enqueued = false as boolean;
       // The agent's row is looked up, and its new agent and mission rows written, while git creates
       // the worktree: they only need to know where it will be. A live agent of the same name still
       // has its worktree or branch, so prepare refuses before making anything (see below); should
-      // they be gone, `alongside` refuses and prepare undoes the new worktree. Nothing is enqueued
-      // (nothing can start) until the worktree is there.
+      // they be gone, `alongside` refuses and prepare undoes the new worktree. No run starts before
+      // the worktree is there (the gate, or the enqueue after prepare).
       const workspace = await this.workspace
         .prepare(name, {
           baseBranch: input.baseBranch ?? this.config.fracta.project.default_base_branch ?? null,
@@ -225,8 +228,7 @@ export class AgentLifecycleService {
     name: string,
     started: (agent: Agent) => boolean,
   ): Promise<StartReport | null> {
-    if (this.config.fracta.runtime.queue.backend === 'memory')
-      return this.waiters.wait(missionId, START_WAIT_MS);
+    if (this.#inProcessQueue) return this.waiters.wait(missionId, START_WAIT_MS);
     const abort = new AbortController();
     const polled = (async (): Promise<StartReport | null> => {
       const deadline = Date.now() + START_WAIT_MS;

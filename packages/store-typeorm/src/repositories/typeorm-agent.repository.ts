@@ -14,11 +14,8 @@ import {
   lifecycleEvent,
   LIVE_STATUSES,
   newAgentRecord,
-  RunNotFoundError,
-  RunNotRunningError,
   targetStatus,
-  validateRunHandle,
-  ValidationError,
+  transitionRunHandle,
   type Agent,
   type AgentEvent,
   type AgentFilter,
@@ -38,6 +35,7 @@ import type { AgentLabelRow, AgentRow, Dialect } from '../rows.js';
 import { checkPageLimit, decodeCursor, encodeCursor } from '../validation.js';
 
 import { appendEvent } from './typeorm-event.repository.js';
+import { writeRunHandle } from './typeorm-run.repository.js';
 
 /** How often a transition re-reads and retries after losing a compare-and-set to another writer. */
 const MAX_CAS_ATTEMPTS = 8;
@@ -164,9 +162,7 @@ export class TypeormAgentRepository extends AgentRepository {
 
   async transition(request: TransitionRequest): Promise<TransitionResult> {
     const { name, trigger, at } = request;
-    const runHandle = request.runHandle === undefined ? null : validateRunHandle(request.runHandle);
-    if (runHandle !== null && (request.run === undefined || request.run === null))
-      throw new ValidationError('RUN_HANDLE_INVALID', 'a transition that records a run handle names its run');
+    const runHandle = transitionRunHandle(request);
     return await this.db.write(async (manager) => {
       for (let attempt = 0; attempt < MAX_CAS_ATTEMPTS; attempt++) {
         const current = await this.#findRow(manager, name);
@@ -201,7 +197,7 @@ export class TypeormAgentRepository extends AgentRepository {
           .execute();
         if (result.affected !== 1) continue;
         if (runHandle !== null && request.run)
-          await this.#recordHandle(manager, name, request.run, runHandle);
+          await writeRunHandle(this.db, manager, { id: request.run, agent: name }, runHandle);
         const event = await appendEvent(
           this.db,
           manager,
@@ -298,23 +294,6 @@ export class TypeormAgentRepository extends AgentRepository {
         .execute();
       return result.affected === 1;
     });
-  }
-
-  /** The run's handle, like RunRepository.attachHandle; a failure rolls the whole transition back. */
-  async #recordHandle(manager: EntityManager, name: string, run: string, handle: string): Promise<void> {
-    const result = await manager
-      .createQueryBuilder()
-      .update(this.db.schemas.runs)
-      .set({ handle })
-      .where("id = :run AND agent = :name AND status = 'running'", { run, name })
-      .execute();
-    if (result.affected === 1) return;
-    const row = await manager
-      .createQueryBuilder(this.db.schemas.runs, 'r')
-      .where('r.id = :run AND r.agent = :name', { run, name })
-      .getOne();
-    if (!row) throw new RunNotFoundError(run);
-    throw new RunNotRunningError(run, row.status);
   }
 
   #findRow(manager: EntityManager, name: string): Promise<AgentRow | null> {

@@ -4,12 +4,13 @@ import {
   RunNotFoundError,
   RunNotRunningError,
   RunRepository,
+  runCredentialOf,
   validateRunHandle,
-  ValidationError,
   type Run,
   type RunDraft,
   type RunFinish,
 } from '@fracta/domain';
+import type { EntityManager } from 'typeorm';
 
 import { isUniqueViolation, type Db } from '../db.js';
 import { toRun } from '../mappers.js';
@@ -17,19 +18,43 @@ import type { RunRow } from '../rows.js';
 
 import { toCredentialRow } from './typeorm-credential.repository.js';
 
+/**
+ * Records `handle` on a running run (of `agent`, when given) inside the caller's transaction and
+ * returns the run's row: RunNotFoundError when there is no such run, RunNotRunningError once it has
+ * finished (a finished run's handle never changes, like its status).
+ */
+export async function writeRunHandle(
+  db: Db,
+  manager: EntityManager,
+  run: { readonly id: string; readonly agent?: string },
+  handle: string,
+): Promise<RunRow> {
+  const { id, agent } = run;
+  const result = await manager
+    .createQueryBuilder()
+    .update(db.schemas.runs)
+    .set({ handle })
+    .where(
+      agent === undefined
+        ? "id = :id AND status = 'running'"
+        : "id = :id AND agent = :agent AND status = 'running'",
+      { id, agent },
+    )
+    .execute();
+  const row = await manager.createQueryBuilder(db.schemas.runs, 'r').where('r.id = :id', { id }).getOne();
+  if (!row || (agent !== undefined && row.agent !== agent)) throw new RunNotFoundError(id);
+  if (result.affected !== 1) throw new RunNotRunningError(id, row.status);
+  return row;
+}
+
 export class TypeormRunRepository extends RunRepository {
   constructor(private readonly db: Db) {
     super();
   }
 
   async create(draft: RunDraft): Promise<Run> {
-    const credential = draft.credential === undefined ? null : toCredentialRow(draft.credential);
-    if (credential !== null && credential.agent !== draft.agent) {
-      throw new ValidationError(
-        'CREDENTIAL_INVALID',
-        `the run's credential must be its agent's (${draft.agent}), not ${credential.agent}'s`,
-      );
-    }
+    const credential = runCredentialOf(draft);
+    const credentialRow = credential === null ? null : toCredentialRow(credential);
     return await this.db.write(async (manager) => {
       // Lock the agent row: two runs of one agent created at once get seq n and n+1, not a clash.
       const agentQuery = manager
@@ -61,12 +86,12 @@ export class TypeormRunRepository extends RunRepository {
           throw new InvariantViolationError(`run id ${draft.id} is already taken`, {}, { cause: error });
         throw error;
       }
-      if (credential !== null)
+      if (credentialRow !== null)
         await manager
           .createQueryBuilder()
           .insert()
           .into(this.db.schemas.credentials)
-          .values(credential)
+          .values(credentialRow)
           .execute();
       return toRun(row);
     });
@@ -91,22 +116,9 @@ export class TypeormRunRepository extends RunRepository {
 
   async attachHandle(id: string, handle: string): Promise<Run> {
     validateRunHandle(handle);
-    return await this.db.write(async (manager) => {
-      // Conditional on the run still running, like finish: a finished run's handle never changes.
-      const result = await manager
-        .createQueryBuilder()
-        .update(this.db.schemas.runs)
-        .set({ handle })
-        .where("id = :id AND status = 'running'", { id })
-        .execute();
-      const row = await manager
-        .createQueryBuilder(this.db.schemas.runs, 'r')
-        .where('r.id = :id', { id })
-        .getOne();
-      if (!row) throw new RunNotFoundError(id);
-      if (result.affected !== 1) throw new RunNotRunningError(id, row.status);
-      return toRun(row);
-    });
+    return await this.db.write(async (manager) =>
+      toRun(await writeRunHandle(this.db, manager, { id }, handle)),
+    );
   }
 
   get(id: string): Promise<Run> {
